@@ -1,0 +1,12 @@
+/*
+ * vtcore - VideoToolbox programming model on Linux
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef VTCORE_COREMEDIA_CMFORMATDESCRIPTION_H
+#define VTCORE_COREMEDIA_CMFORMATDESCRIPTION_H
+
+#include <CoreFoundation/CFBase.h>
+
+/* TODO: declarations */
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * vtcore - VideoToolbox programming model on Linux
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * vtcore's own extras beside the Apple-named API: version, logging hook,
+ * status names and test hooks. All names here start with vtcore_.
+ */
+#ifndef VTCORE_VTCORE_H
+#define VTCORE_VTCORE_H
+
+#include <stdarg.h>
+
+#include <CoreFoundation/CFBase.h>
+#include <vtcore/version.h>
+
+CF_EXTERN_C_BEGIN
+
+/* "0.1.0": the library's version at run time (compare VTCORE_VERSION_STRING). */
+CF_EXPORT const char *vtcore_version(void);
+
+/* Log levels, most severe first. */
+enum {
+    VTCORE_LOG_NONE = 0,
+    VTCORE_LOG_ERROR = 1,
+    VTCORE_LOG_WARNING = 2,
+    VTCORE_LOG_INFO = 3,
+    VTCORE_LOG_DEBUG = 4,
+    VTCORE_LOG_TRACE = 5,
+};
+
+typedef void (*vtcore_log_callback)(void *user_data, int level, const char *fmt, va_list args);
+
+/* Routes every vtcore message at or below max_level to cb (NULL restores the
+ * default: stderr, level from the VTCORE_LOG environment variable, default
+ * VTCORE_LOG_WARNING). Thread-safe; the callback may be called from any
+ * thread, including encoder threads. */
+CF_EXPORT void vtcore_set_log_callback(vtcore_log_callback cb, void *user_data, int max_level);
+
+/* "kVTPropertyNotSupportedErr (-12900)" for every VT, CM, CV and CF status
+ * vtcore can return; "unknown status (N)" otherwise. Never NULL; static. */
+CF_EXPORT const char *vtcore_status_string(OSStatus status);
+/* The bare constant name ("kVTPropertyNotSupportedErr"), or NULL if unknown. */
+CF_EXPORT const char *vtcore_status_name(OSStatus status);
+
+/* Test hook: make the n-th allocation from now (1 = the next one) fail, and
+ * every allocation after it succeed again; 0 disables. Returns the number of
+ * allocations made since the previous call. For fault-injection tests only. */
+CF_EXPORT long vtcore_debug_fail_allocation_after(long n);
+
+CF_EXTERN_C_END
+
+#endif /* VTCORE_VTCORE_H */
