@@ -2,11 +2,19 @@
  * vtcore - VideoToolbox programming model on Linux
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#ifndef VTCORE_COREVIDEO_CVBUFFER_H
-#define VTCORE_COREVIDEO_CVBUFFER_H
+#ifndef VTCORE_CV_BUFFER_H
+#define VTCORE_CV_BUFFER_H
 
-#include <CoreFoundation/CFBase.h>
+#include <CoreFoundation/CoreFoundation.h>
+#include <CoreVideo/CVBase.h>
+#include <CoreVideo/CVReturn.h>
 
-/* TODO: declarations */
+CF_EXTERN_C_BEGIN
 
-#endif
+typedef struct __CVBuffer *CVBufferRef;
+
+/* TODO(cv): attachments API */
+
+CF_EXTERN_C_END
+
+#endif /* VTCORE_CV_BUFFER_H */

@@ -2,11 +2,17 @@
  * vtcore - VideoToolbox programming model on Linux
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#ifndef VTCORE_COREVIDEO_CVIMAGEBUFFER_H
-#define VTCORE_COREVIDEO_CVIMAGEBUFFER_H
+#ifndef VTCORE_CV_IMAGE_BUFFER_H
+#define VTCORE_CV_IMAGE_BUFFER_H
 
-#include <CoreFoundation/CFBase.h>
+#include <CoreVideo/CVBuffer.h>
 
-/* TODO: declarations */
+CF_EXTERN_C_BEGIN
 
-#endif
+typedef CVBufferRef CVImageBufferRef;
+
+/* TODO(cv): kCVImageBuffer* attachment keys and values */
+
+CF_EXTERN_C_END
+
+#endif /* VTCORE_CV_IMAGE_BUFFER_H */

@@ -2,11 +2,17 @@
  * vtcore - VideoToolbox programming model on Linux
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#ifndef VTCORE_COREVIDEO_CVRETURN_H
-#define VTCORE_COREVIDEO_CVRETURN_H
+#ifndef VTCORE_CV_RETURN_H
+#define VTCORE_CV_RETURN_H
 
-#include <CoreFoundation/CFBase.h>
+#include <CoreVideo/CVBase.h>
 
-/* TODO: declarations */
+CF_EXTERN_C_BEGIN
 
-#endif
+typedef int32_t CVReturn;
+
+/* TODO(cv): kCVReturn* values */
+
+CF_EXTERN_C_END
+
+#endif /* VTCORE_CV_RETURN_H */
