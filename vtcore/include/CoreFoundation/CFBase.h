@@ -149,6 +149,11 @@ CF_EXPORT CFStringRef CFCopyDescription(CFTypeRef cf);
 CF_EXPORT CFStringRef CFCopyTypeIDDescription(CFTypeID type_id);
 CF_EXPORT CFAllocatorRef CFGetAllocator(CFTypeRef cf);
 
+/* CFNull: one immortal singleton standing for "no value" in collections. */
+typedef const struct __CFNull *CFNullRef;
+CF_EXPORT const CFNullRef kCFNull;
+CF_EXPORT CFTypeID CFNullGetTypeID(void);
+
 /* Byte order helpers (inline). */
 CF_INLINE uint16_t CFSwapInt16(uint16_t v) {
     return (uint16_t)((v << 8) | (v >> 8));

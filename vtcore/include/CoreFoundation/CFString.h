@@ -5,6 +5,8 @@
 #ifndef VTCORE_CF_STRING_H
 #define VTCORE_CF_STRING_H
 
+#include <stdarg.h>
+
 #include <CoreFoundation/CFBase.h>
 
 CF_EXTERN_C_BEGIN
@@ -41,8 +43,17 @@ CF_EXPORT CFStringRef CFStringCreateWithBytes(CFAllocatorRef alloc, const UInt8 
                                               CFIndex numBytes, CFStringEncoding encoding,
                                               Boolean isExternalRepresentation);
 CF_EXPORT CFStringRef CFStringCreateCopy(CFAllocatorRef alloc, CFStringRef theString);
+/* printf-style formatting (+1; NULL for a NULL format or on allocation
+ * failure). Supports the C conversions (d i u o x X c s p f F e E g G a A %,
+ * flags, width, precision, * and the hh h l ll q j z t L length modifiers)
+ * plus %@ (the CFCopyDescription of a CF object; "(null)" for NULL) and %C
+ * (a UniChar). Positional arguments (%1$d), %S and %n are not supported:
+ * such a format returns NULL (logged). formatOptions is ignored. */
 CF_EXPORT CFStringRef CFStringCreateWithFormat(CFAllocatorRef alloc, CFTypeRef formatOptions,
                                                CFStringRef format, ...);
+CF_EXPORT CFStringRef CFStringCreateWithFormatAndArguments(CFAllocatorRef alloc,
+                                                           CFTypeRef formatOptions,
+                                                           CFStringRef format, va_list arguments);
 CF_EXPORT CFStringRef CFStringCreateWithFileSystemRepresentation(CFAllocatorRef alloc,
                                                                  const char *buffer);
 

@@ -63,4 +63,42 @@ CFNumberRef vt_cf_number_int64(int64_t v);
 CFNumberRef vt_cf_number_double(double v);
 CFMutableDictionaryRef vt_cf_dict_new(void); /* kCFType callbacks */
 
+/* ---- vtcore additions (internal helpers shared by the CF files and the
+ * rest of the library) ---- */
+
+#if defined(__GNUC__)
+#define VT_CF_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define VT_CF_PRINTF(fmt, args)
+#endif
+
+/* The hash CFHash uses for byte strings (CFString contents, CFData). Never 0. */
+CFHashCode vt_cf_hash_bytes(const void *bytes, size_t length);
+
+/* +1 CFString from UTF-8 bytes (validated; NULL if invalid or on allocation
+ * failure). */
+CFStringRef vt_cf_string_create_utf8(const char *bytes, size_t length);
+/* Same, replacing invalid sequences with U+FFFD instead of failing. */
+CFStringRef vt_cf_string_create_utf8_lossy(const char *bytes, size_t length);
+/* +1 CFString from a printf format (C conversions only, no %@). NULL on
+ * allocation failure. */
+CFStringRef vt_cf_string_create_printf(const char *fmt, ...) VT_CF_PRINTF(1, 2);
+
+/* Growable UTF-8 buffer for descriptions and formats. Zero-initialise; any
+ * allocation failure sets `failed` and later appends do nothing. */
+typedef struct VTStrBuf {
+    char *data;
+    size_t length;
+    size_t capacity;
+    int failed;
+} VTStrBuf;
+void vt_strbuf_append(VTStrBuf *sb, const char *bytes, size_t length);
+void vt_strbuf_append_cstr(VTStrBuf *sb, const char *s);
+void vt_strbuf_appendf(VTStrBuf *sb, const char *fmt, ...) VT_CF_PRINTF(2, 3);
+/* Appends the description of a CF object (CFCopyDescription), "(null)" for NULL. */
+void vt_strbuf_append_description(VTStrBuf *sb, CFTypeRef cf);
+/* Turns the buffer into a +1 CFString (NULL if anything failed) and frees it. */
+CFStringRef vt_strbuf_finish(VTStrBuf *sb);
+void vt_strbuf_free(VTStrBuf *sb);
+
 #endif /* VTCORE_CF_INTERNAL_H */
