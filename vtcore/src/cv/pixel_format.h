@@ -31,12 +31,12 @@ typedef struct VTPlaneInfo {
 } VTPlaneInfo;
 
 typedef struct VTPixelFormatInfo {
-    OSType fourcc;     /* kCVPixelFormatType_* */
-    const char *name;  /* "NV12", "I420", "BGRA", ... (GStreamer-style name) */
-    uint8_t planes;    /* 0 for packed (one buffer, CVPixelBufferIsPlanar false) */
-    uint8_t bit_depth; /* significant bits per component: 8 or 10 */
-    uint8_t full_range;/* YUV: 1 = full range, 0 = video range */
-    uint8_t family;    /* VTColorFamily */
+    OSType fourcc;      /* kCVPixelFormatType_* */
+    const char *name;   /* "NV12", "I420", "BGRA", ... (GStreamer-style name) */
+    uint8_t planes;     /* 0 for packed (one buffer, CVPixelBufferIsPlanar false) */
+    uint8_t bit_depth;  /* significant bits per component: 8 or 10 */
+    uint8_t full_range; /* YUV: 1 = full range, 0 = video range */
+    uint8_t family;     /* VTColorFamily */
     uint8_t has_alpha;
     /* Packed 4:2:2 (2vuy, yuvs): 2 pixels share one 4-byte element, so the
      * width is rounded up to block_width and the row holds width/2 elements.
@@ -49,7 +49,9 @@ typedef struct VTPixelFormatInfo {
     VTPlaneInfo plane[3];
 } VTPixelFormatInfo;
 
-/* The row for a fourcc, or NULL if vtcore does not know it. */
+/* The row for a fourcc, or NULL if vtcore does not know it (pixel_format.c
+ * lists every row; the vtcore-specific planar fourccs are declared in
+ * <CoreVideo/CVPixelBuffer.h> as kVTCorePixelFormatType_*). */
 const VTPixelFormatInfo *vt_pixel_format_lookup(OSType fourcc);
 /* All rows, for tests and enumeration; *count receives the number. */
 const VTPixelFormatInfo *vt_pixel_format_all(size_t *count);
@@ -58,10 +60,13 @@ const VTPixelFormatInfo *vt_pixel_format_all(size_t *count);
 static inline unsigned vt_pixel_format_plane_count(const VTPixelFormatInfo *f) {
     return f->planes ? f->planes : 1;
 }
-/* Width/height in elements of plane p for an image of width x height. */
+/* Width/height in elements of plane p for an image of width x height
+ * (subsampled planes round up; packed 4:2:2 counts 2-pixel blocks). 0 for a
+ * NULL format or p out of range. */
 size_t vt_pixel_format_plane_width(const VTPixelFormatInfo *f, unsigned p, size_t width);
 size_t vt_pixel_format_plane_height(const VTPixelFormatInfo *f, unsigned p, size_t height);
-/* Minimum bytes per row of plane p (no padding). */
+/* Minimum bytes per row of plane p (no padding); 0 for a NULL format, p out
+ * of range or on overflow (CV limits widths far below that). */
 size_t vt_pixel_format_min_bytes_per_row(const VTPixelFormatInfo *f, unsigned p, size_t width);
 
 #endif /* VTCORE_CV_PIXEL_FORMAT_H */
