@@ -12,7 +12,9 @@ EXPORT = r"\b(?:CF|CM|CV|VT)_EXPORT\b"
 
 def strip_comments(text):
     text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
-    return re.sub(r"//[^\n]*", " ", text)
+    text = re.sub(r"//[^\n]*", " ", text)
+    # Blocks-only declarations exist only where the compiler has blocks.
+    return re.sub(r"#if defined\(__BLOCKS__\).*?#endif", " ", text, flags=re.S)
 
 
 def declarations(include_dir):
