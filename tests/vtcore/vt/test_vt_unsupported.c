@@ -15,75 +15,8 @@
 #include "vt_test.h"
 
 static int dummy_object; /* any non-NULL pointer: placeholders never dereference */
-/* All zero, like no_range. */
-static const CMTimeRange no_range;
 
 /* placeholder: replaced by the VTCompressionSession issue */
-static void test_compression(void) {
-    VTCompressionSessionRef s = (VTCompressionSessionRef)&dummy_object;
-    VTEncodeInfoFlags flags = 77;
-    CHECK_STATUS(
-        VTCompressionSessionCreate(NULL, 640, 480, 0x61766331, NULL, NULL, NULL, NULL, NULL, &s),
-        kVTCouldNotFindVideoEncoderErr);
-    CHECK(s == NULL);
-    CHECK_STATUS(
-        VTCompressionSessionCreate(NULL, 640, 480, 0x61766331, NULL, NULL, NULL, NULL, NULL, NULL),
-        kVTParameterErr);
-    CHECK_EQ_INT(VTCompressionSessionGetTypeID(), VT_TYPE_ID_COMPRESSION_SESSION);
-    CHECK(VTCompressionSessionGetPixelBufferPool(NULL) == NULL);
-    CHECK_STATUS(VTCompressionSessionPrepareToEncodeFrames(NULL), kVTCouldNotFindVideoEncoderErr);
-    CHECK_STATUS(VTCompressionSessionEncodeFrame(NULL, NULL, kCMTimeZero, kCMTimeInvalid, NULL,
-                                                 NULL, &flags),
-                 kVTCouldNotFindVideoEncoderErr);
-    CHECK_EQ_INT(flags, 0);
-    CHECK_STATUS(VTCompressionSessionCompleteFrames(NULL, kCMTimeInvalid),
-                 kVTCouldNotFindVideoEncoderErr);
-    VTCompressionSessionInvalidate(NULL);
-    CHECK(!VTIsStereoMVHEVCEncodeSupported());
-    flags = 77;
-    CHECK_STATUS(VTCompressionSessionEncodeMultiImageFrame(NULL, NULL, kCMTimeZero, kCMTimeInvalid,
-                                                           NULL, NULL, &flags),
-                 kVTCouldNotFindVideoEncoderErr);
-    CHECK_EQ_INT(flags, 0);
-}
-
-/* placeholder: replaced by the multi-pass issue */
-static void test_multipass(void) {
-    Boolean further = TRUE;
-    CMItemCount count = 5;
-    const CMTimeRange *ranges = (const CMTimeRange *)&dummy_object;
-    VTMultiPassStorageRef storage = (VTMultiPassStorageRef)&dummy_object;
-    VTFrameSiloRef silo = (VTFrameSiloRef)&dummy_object;
-    Float32 progress = 3;
-
-    CHECK_STATUS(VTCompressionSessionBeginPass(NULL, kVTCompressionSessionBeginFinalPass, NULL),
-                 kVTCouldNotFindVideoEncoderErr);
-    CHECK_STATUS(VTCompressionSessionEndPass(NULL, &further, NULL), kVTCouldNotFindVideoEncoderErr);
-    CHECK(further == FALSE);
-    CHECK_STATUS(VTCompressionSessionGetTimeRangesForNextPass(NULL, &count, &ranges),
-                 kVTCouldNotFindVideoEncoderErr);
-    CHECK(count == 0 && ranges == NULL);
-
-    CHECK_EQ_INT(VTMultiPassStorageGetTypeID(), VT_TYPE_ID_MULTI_PASS_STORAGE);
-    CHECK_STATUS(VTMultiPassStorageCreate(NULL, NULL, no_range, NULL, &storage),
-                 kVTCouldNotCreateInstanceErr);
-    CHECK(storage == NULL);
-    CHECK_STATUS(VTMultiPassStorageCreate(NULL, NULL, no_range, NULL, NULL), kVTParameterErr);
-    CHECK_STATUS(VTMultiPassStorageClose(NULL), kVTParameterErr);
-
-    CHECK_EQ_INT(VTFrameSiloGetTypeID(), VT_TYPE_ID_FRAME_SILO);
-    CHECK_STATUS(VTFrameSiloCreate(NULL, NULL, no_range, NULL, &silo),
-                 kVTCouldNotCreateInstanceErr);
-    CHECK(silo == NULL);
-    CHECK_STATUS(VTFrameSiloCreate(NULL, NULL, no_range, NULL, NULL), kVTParameterErr);
-    CHECK_STATUS(VTFrameSiloAddSampleBuffer(NULL, NULL), kVTParameterErr);
-    CHECK_STATUS(VTFrameSiloSetTimeRangesForNextPass(NULL, 0, NULL), kVTParameterErr);
-    CHECK_STATUS(VTFrameSiloGetProgressOfCurrentPass(NULL, &progress), kVTParameterErr);
-    CHECK(progress == 0);
-    CHECK_STATUS(VTFrameSiloCallFunctionForEachSampleBuffer(NULL, no_range, NULL, NULL),
-                 kVTParameterErr);
-}
-
 /* placeholder: replaced by the VTPixelTransferSession issue */
 static void test_transfer(void) {
     VTPixelTransferSessionRef s = (VTPixelTransferSessionRef)&dummy_object;
@@ -109,19 +42,6 @@ static void test_rotation(void) {
 }
 
 /* placeholder: replaced by the encoder backend issue */
-static void test_encoder_list(void) {
-    CFArrayRef list = (CFArrayRef)&dummy_object;
-    CFStringRef id = (CFStringRef)&dummy_object;
-    CFDictionaryRef props = (CFDictionaryRef)&dummy_object;
-    CHECK_STATUS(VTCopyVideoEncoderList(NULL, &list), kVTCouldNotFindVideoEncoderErr);
-    CHECK(list == NULL);
-    CHECK_STATUS(VTCopyVideoEncoderList(NULL, NULL), kVTParameterErr);
-    CHECK_STATUS(
-        VTCopySupportedPropertyDictionaryForEncoder(640, 480, 0x61766331, NULL, &id, &props),
-        kVTCouldNotFindVideoEncoderErr);
-    CHECK(id == NULL && props == NULL);
-}
-
 /* Permanent (VTUtilities.h). */
 static void test_utilities(void) {
     CGImageRef image = (CGImageRef)&dummy_object;
@@ -162,11 +82,8 @@ static void test_utilities(void) {
 }
 
 int main(void) {
-    test_compression();
-    test_multipass();
     test_transfer();
     test_rotation();
-    test_encoder_list();
     test_utilities();
     return vt_test_result();
 }

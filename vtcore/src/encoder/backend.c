@@ -1,0 +1,272 @@
+/*
+ * vtcore - VideoToolbox programming model on Linux
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Encoder backend registry and the backend-independent configuration
+ * helpers. The registry is a NULL-terminated table in preference order:
+ * hardware backends first, software last.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "encoder/backend.h"
+#include "log.h"
+
+/* clang-format off */
+static const VTEncoderBackend *const backends[] = {
+#if HAVE_X264
+    &vt_x264_backend,
+#endif
+    NULL,
+};
+/* clang-format on */
+
+const VTEncoderBackend *const *vt_encoder_backend_all(void) {
+    return backends;
+}
+
+static Boolean backend_available(const VTEncoderBackend *be) {
+    return !be->probe || be->probe() == noErr;
+}
+
+size_t vt_encoder_backend_list(const VTEncoderBackend **out, size_t capacity) {
+    size_t n = 0;
+    /* Two passes keep hardware first whatever the table order is. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; backends[i]; i++) {
+            const VTEncoderBackend *be = backends[i];
+            if ((pass == 0) != (be->hardware != 0))
+                continue;
+            if (!backend_available(be))
+                continue;
+            if (out && n < capacity)
+                out[n] = be;
+            n++;
+        }
+    }
+    return n;
+}
+
+const VTEncoderBackend *vt_encoder_backend_find(uint32_t codec_type, const char *encoder_id,
+                                                Boolean allow_hw, Boolean require_hw,
+                                                OSStatus *err) {
+    OSStatus dummy;
+    if (!err)
+        err = &dummy;
+    *err = kVTCouldNotFindVideoEncoderErr;
+    if (require_hw)
+        allow_hw = TRUE;
+
+    if (encoder_id) {
+        for (size_t i = 0; backends[i]; i++) {
+            const VTEncoderBackend *be = backends[i];
+            if (strcmp(be->encoder_id, encoder_id) != 0)
+                continue;
+            if (be->codec_type != codec_type || (require_hw && !be->hardware) ||
+                (!allow_hw && be->hardware)) {
+                vt_debug("encoder %s does not match the codec/hardware request", encoder_id);
+                return NULL;
+            }
+            OSStatus st = be->probe ? be->probe() : noErr;
+            if (st != noErr) {
+                *err = st;
+                return NULL;
+            }
+            *err = noErr;
+            return be;
+        }
+        vt_debug("no encoder with id %s", encoder_id);
+        return NULL;
+    }
+
+    for (int pass = 0; pass < 2; pass++) {
+        Boolean want_hw = pass == 0;
+        if (want_hw && !allow_hw)
+            continue;
+        if (!want_hw && require_hw)
+            continue;
+        for (size_t i = 0; backends[i]; i++) {
+            const VTEncoderBackend *be = backends[i];
+            if (be->codec_type != codec_type || (be->hardware != 0) != want_hw)
+                continue;
+            if (!backend_available(be))
+                continue;
+            *err = noErr;
+            return be;
+        }
+    }
+    return NULL;
+}
+
+Boolean vt_encoder_backend_accepts_format(const VTEncoderBackend *backend, uint32_t fourcc) {
+    if (!backend || !backend->native_formats || !fourcc)
+        return FALSE;
+    for (const uint32_t *f = backend->native_formats; *f; f++) {
+        if (*f == fourcc)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+void vt_encoder_config_init(VTEncoderConfig *cfg) {
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->codec_type = VT_ENC_CODEC_H264;
+    cfg->timescale = 90000;
+    cfg->profile = VT_H264_PROFILE_AUTO;
+    cfg->entropy = VT_ENTROPY_AUTO;
+    cfg->quality = -1.0;
+    cfg->min_qp = -1;
+    cfg->max_qp = -1;
+    cfg->allow_frame_reordering = TRUE;
+    cfg->allow_temporal_compression = TRUE;
+    cfg->allow_open_gop = VT_UNSET;
+    cfg->realtime = VT_UNSET;
+    cfg->max_frame_delay_count = -1;
+    cfg->prioritize_speed = VT_UNSET;
+    cfg->maximize_power_efficiency = VT_UNSET;
+    cfg->colour_primaries = VT_UNSET;
+    cfg->transfer_characteristics = VT_UNSET;
+    cfg->matrix_coefficients = VT_UNSET;
+    cfg->full_range = VT_UNSET;
+}
+
+#define CFG_FAIL(...)           \
+    do {                        \
+        vt_warn(__VA_ARGS__);   \
+        return kVTParameterErr; \
+    } while (0)
+
+static Boolean is_tristate(int v) {
+    return v == VT_UNSET || v == 0 || v == 1;
+}
+
+OSStatus vt_encoder_config_validate(const VTEncoderConfig *cfg) {
+    if (!cfg)
+        return kVTParameterErr;
+    if (cfg->width <= 0 || cfg->height <= 0 || cfg->width > 16384 || cfg->height > 16384)
+        CFG_FAIL("encoder: invalid size %dx%d", cfg->width, cfg->height);
+    if (cfg->timescale <= 0)
+        CFG_FAIL("encoder: invalid timescale %d", cfg->timescale);
+    if ((int)cfg->profile < VT_H264_PROFILE_AUTO ||
+        (int)cfg->profile > VT_H264_PROFILE_CONSTRAINED_HIGH)
+        CFG_FAIL("encoder: invalid profile %d", (int)cfg->profile);
+    if (cfg->level_idc != 0 && (cfg->level_idc < 9 || cfg->level_idc > 62))
+        CFG_FAIL("encoder: invalid level_idc %d", cfg->level_idc);
+    if ((int)cfg->entropy < VT_ENTROPY_AUTO || (int)cfg->entropy > VT_ENTROPY_CABAC)
+        CFG_FAIL("encoder: invalid entropy mode %d", (int)cfg->entropy);
+    if (cfg->average_bit_rate < 0 || cfg->constant_bit_rate < 0)
+        CFG_FAIL("encoder: negative bit rate");
+    if (cfg->average_bit_rate > INT32_MAX || cfg->constant_bit_rate > INT32_MAX)
+        CFG_FAIL("encoder: bit rate too large");
+    if (cfg->data_rate_limit_count < 0 || cfg->data_rate_limit_count > VT_MAX_DATA_RATE_LIMITS)
+        CFG_FAIL("encoder: %d data rate limits (0..2 allowed)", cfg->data_rate_limit_count);
+    for (int i = 0; i < cfg->data_rate_limit_count; i++) {
+        const VTDataRateLimit *l = &cfg->data_rate_limits[i];
+        if (!(l->bytes > 0.0) || !(l->seconds > 0.0) || !isfinite(l->bytes) ||
+            !isfinite(l->seconds) || l->bytes * 8.0 / l->seconds > 4e12)
+            CFG_FAIL("encoder: invalid data rate limit %g bytes / %g s", l->bytes, l->seconds);
+    }
+    if (cfg->constant_bit_rate > 0 && (cfg->average_bit_rate > 0 || cfg->data_rate_limit_count))
+        CFG_FAIL("encoder: ConstantBitRate excludes AverageBitRate and DataRateLimits");
+    if (isnan(cfg->quality) || cfg->quality > 1.0)
+        CFG_FAIL("encoder: invalid quality %g", cfg->quality);
+    if (cfg->min_qp > 51 || cfg->max_qp > 51 ||
+        (cfg->min_qp >= 0 && cfg->max_qp >= 0 && cfg->min_qp > cfg->max_qp))
+        CFG_FAIL("encoder: invalid QP range %d..%d", cfg->min_qp, cfg->max_qp);
+    if (cfg->max_keyframe_interval < 0)
+        CFG_FAIL("encoder: negative MaxKeyFrameInterval");
+    if (!(cfg->max_keyframe_interval_duration >= 0.0) ||
+        !isfinite(cfg->max_keyframe_interval_duration))
+        CFG_FAIL("encoder: invalid MaxKeyFrameIntervalDuration");
+    if (cfg->reference_buffer_count < 0 || cfg->reference_buffer_count > 16)
+        CFG_FAIL("encoder: ReferenceBufferCount %d (0..16)", cfg->reference_buffer_count);
+    if (!(cfg->expected_frame_rate >= 0.0) || cfg->expected_frame_rate > 1000.0)
+        CFG_FAIL("encoder: invalid ExpectedFrameRate %g", cfg->expected_frame_rate);
+    if (cfg->max_frame_delay_count < -1)
+        CFG_FAIL("encoder: invalid MaxFrameDelayCount %d", cfg->max_frame_delay_count);
+    if (!is_tristate(cfg->allow_open_gop) || !is_tristate(cfg->realtime) ||
+        !is_tristate(cfg->prioritize_speed) || !is_tristate(cfg->maximize_power_efficiency) ||
+        !is_tristate(cfg->full_range))
+        CFG_FAIL("encoder: invalid tri-state value");
+    if (cfg->max_slice_bytes < 0)
+        CFG_FAIL("encoder: negative MaxH264SliceBytes");
+    if (cfg->threads < 0 || cfg->threads > 128)
+        CFG_FAIL("encoder: invalid thread count %d", cfg->threads);
+    if (cfg->colour_primaries < VT_UNSET || cfg->colour_primaries > 255 ||
+        cfg->transfer_characteristics < VT_UNSET || cfg->transfer_characteristics > 255 ||
+        cfg->matrix_coefficients < VT_UNSET || cfg->matrix_coefficients > 255)
+        CFG_FAIL("encoder: invalid colour code point");
+    if (cfg->sar_width < 0 || cfg->sar_height < 0 || cfg->sar_width > 65535 ||
+        cfg->sar_height > 65535)
+        CFG_FAIL("encoder: invalid pixel aspect ratio %d:%d", cfg->sar_width, cfg->sar_height);
+    if (cfg->source_frame_count < 0 || !(cfg->expected_duration >= 0.0))
+        CFG_FAIL("encoder: invalid SourceFrameCount/ExpectedDuration");
+    return noErr;
+}
+
+/* clang-format off */
+static const struct {
+    const char *name;
+    VTH264Profile profile;
+} profile_names[] = {
+    { "Baseline",             VT_H264_PROFILE_BASELINE },
+    { "ConstrainedBaseline",  VT_H264_PROFILE_CONSTRAINED_BASELINE },
+    { "Extended",             VT_H264_PROFILE_EXTENDED },
+    { "Main",                 VT_H264_PROFILE_MAIN },
+    { "High",                 VT_H264_PROFILE_HIGH },
+    { "ConstrainedHigh",      VT_H264_PROFILE_CONSTRAINED_HIGH },
+};
+/* clang-format on */
+
+OSStatus vt_encoder_h264_profile_level_parse(const char *name, VTH264Profile *profile,
+                                             int32_t *level_idc) {
+    if (!name || !profile || !level_idc)
+        return kVTParameterErr;
+    if (strncmp(name, "H264_", 5) != 0)
+        return kVTParameterErr;
+    const char *p = name + 5;
+    const char *sep = strchr(p, '_');
+    if (!sep)
+        return kVTParameterErr;
+    size_t len = (size_t)(sep - p);
+    for (size_t i = 0; i < sizeof(profile_names) / sizeof(profile_names[0]); i++) {
+        if (strlen(profile_names[i].name) != len || strncmp(p, profile_names[i].name, len) != 0)
+            continue;
+        const char *lv = sep + 1;
+        int32_t level;
+        if (strcmp(lv, "AutoLevel") == 0) {
+            level = 0;
+        } else if (lv[0] >= '1' && lv[0] <= '6' && lv[1] == '_' && lv[2] >= '0' && lv[2] <= '9' &&
+                   lv[3] == '\0') {
+            level = (lv[0] - '0') * 10 + (lv[2] - '0');
+        } else {
+            return kVTParameterErr;
+        }
+        *profile = profile_names[i].profile;
+        *level_idc = level;
+        return noErr;
+    }
+    return kVTParameterErr;
+}
+
+const char *vt_encoder_h264_profile_name(VTH264Profile profile) {
+    switch (profile) {
+    case VT_H264_PROFILE_AUTO:
+        return "auto";
+    case VT_H264_PROFILE_BASELINE:
+        return "baseline";
+    case VT_H264_PROFILE_CONSTRAINED_BASELINE:
+        return "constrained baseline";
+    case VT_H264_PROFILE_EXTENDED:
+        return "extended";
+    case VT_H264_PROFILE_MAIN:
+        return "main";
+    case VT_H264_PROFILE_HIGH:
+        return "high";
+    case VT_H264_PROFILE_CONSTRAINED_HIGH:
+        return "constrained high";
+    }
+    return "unknown";
+}
