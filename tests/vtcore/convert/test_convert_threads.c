@@ -4,14 +4,15 @@
  *
  * Slice-parallel execution: for every format pair (same size, scaled down,
  * scaled up; odd heights), and for 1080p conversions with every filter, the
- * output with 2, 3 and 4 threads must be byte-identical to one thread. Also
- * runs one plan from several client threads in turn (plans are serialised by
- * their user) and many plans concurrently.
+ * output with 2, 3 and 4 threads must be byte-identical to one thread; and
+ * the baseline and AVX2 compilations of vtcore's own kernels must give the
+ * same bytes. Also runs many plans concurrently.
  */
 #include <pthread.h>
 #include <stdio.h>
 
 #include "config.h"
+#include "convert/convert_internal.h"
 #include "convert_test_util.h"
 #include "vt_test.h"
 
@@ -55,6 +56,32 @@ static void compare_threads(const TFormat *sf, const TFormat *df, int sw, int sh
     t_image_free(&s);
     t_image_free(&ref);
     t_image_free(&d);
+}
+
+/* Baseline vs AVX2 kernels: same bytes. */
+static void compare_kernel_variants(const TFormat *sf, const TFormat *df, int sw, int sh, int dw,
+                                    int dh, VTScaleFilter filter, int average) {
+    TImage s, a, b;
+    if (!t_image_alloc(&s, sf->fourcc, sw, sh, 1) || !t_image_alloc(&a, df->fourcc, dw, dh, 0) ||
+        !t_image_alloc(&b, df->fourcc, dw, dh, 0)) {
+        CHECK(0);
+        return;
+    }
+    t_fill_random(&s, (uint32_t)(sw + 7 * dw));
+    VTConvertOptions o;
+    vt_convert_options_init(&o);
+    o.filter = filter;
+    o.downsampling = average ? VT_DOWNSAMPLE_AVERAGE : VT_DOWNSAMPLE_DECIMATE;
+    o.src_matrix = o.dst_matrix = VT_MATRIX_BT709;
+    vt_kernels_force_baseline(1);
+    CHECK_STATUS(vt_convert_image(&s.im, &a.im, &o), 0);
+    vt_kernels_force_baseline(0);
+    CHECK_STATUS(vt_convert_image(&s.im, &b.im, &o), 0);
+    CHECK_MSG(same_bytes(&a, &b), "%s %dx%d -> %s %dx%d: baseline and AVX2 kernels differ",
+              sf->name, sw, sh, df->name, dw, dh);
+    t_image_free(&s);
+    t_image_free(&a);
+    t_image_free(&b);
 }
 
 typedef struct Job {
@@ -103,6 +130,15 @@ int main(void) {
                 compare_threads(sf, df, 40, 31, 101, 77, VT_SCALE_FILTER_AUTO, 0);
             }
         }
+    for (int i = 0; i < T_NFORMATS; i++)
+        for (int j = 0; j < T_NFORMATS; j++) {
+            compare_kernel_variants(&t_formats[i], &t_formats[j], 131, 9, 131, 9,
+                                    VT_SCALE_FILTER_AUTO, (i + j) & 1);
+            if (scale)
+                compare_kernel_variants(&t_formats[i], &t_formats[j], 131, 67, 40, 21,
+                                        VT_SCALE_FILTER_BOX, 1);
+        }
+
     static const OSType hd[][2] = {
         {kCVPixelFormatType_420YpCbCr8BiPlanarVideoRange, kCVPixelFormatType_32BGRA},
         {kCVPixelFormatType_32BGRA, kCVPixelFormatType_420YpCbCr8BiPlanarVideoRange},

@@ -87,8 +87,10 @@ typedef enum VTChromaDownsampling {
 
 /* Resampling filter for scaling. AUTO: bilinear when the destination has at
  * least as many pixels as the source, otherwise point sampling with
- * DECIMATE and box filtering with AVERAGE. (libyuv's box filter becomes
- * bilinear at scale factors >= 1/2.) */
+ * DECIMATE and box filtering with AVERAGE. BOX is libyuv's box filter where
+ * libyuv computes it (it becomes bilinear when no axis shrinks below 1/2)
+ * and vtcore's exactly rounded area average where an axis shrinks below 1/2
+ * (libyuv's truncates, so a flat area would not stay flat). */
 typedef enum VTScaleFilter {
     VT_SCALE_FILTER_AUTO = 0,
     VT_SCALE_FILTER_POINT = 1,
@@ -105,7 +107,11 @@ typedef struct VTConvertOptions {
      * source" for YCbCr -> YCbCr. */
     int src_matrix, dst_matrix;
     /* Worker threads for one frame: 0 or 1 = the calling thread only. The
-     * output is byte-identical for every thread count. */
+     * output is byte-identical for every thread count. Parallel: every
+     * row-local step (repacking, colour conversion, chroma 2:1 steps, LUTs)
+     * in horizontal bands of even height; scaling one task per plane, RGB
+     * and box scaling also in destination bands. Planar bilinear/point
+     * scaling of one plane is not split (libyuv has no exact clipped form). */
     int n_threads;
 } VTConvertOptions;
 
@@ -204,7 +210,10 @@ OSStatus vt_convert_image_crop(const VTImage *img, VTRect rect, VTImage *out);
  * painted. Returns noErr or VT_CONVERT_ERR_PARAM / _NOT_SUPPORTED. */
 OSStatus vt_convert_fill_black(VTImage *dst, VTRect rect);
 
-/* Paints everything of dst outside content black (up to four bands). */
+/* Paints everything of dst outside content black (up to four bands). Call it
+ * before running the plan on the content sub-image: where a content edge is
+ * odd on a subsampled format, the shared chroma sample then ends up with the
+ * content's chroma. */
 OSStatus vt_convert_fill_borders(VTImage *dst, VTRect content);
 
 #endif /* VTCORE_CONVERT_CONVERT_H */

@@ -111,6 +111,10 @@ static inline int vt_color_black_y8(int full_range) {
 
 /* ---- portable C row kernels (convert_kernels.c) -------------------------- */
 
+/* Tests: run the baseline (non-AVX2) kernels even where AVX2 is available,
+ * to compare both compilations. */
+void vt_kernels_force_baseline(int on);
+
 void vt_k_cterms8(const uint8_t *u, const uint8_t *v, int n, int16_t *cb, int16_t *cg, int16_t *cr,
                   const VTYuvToRgb *k);
 void vt_k_cterms16(const uint16_t *u, const uint16_t *v, int n, int16_t *cb, int16_t *cg,
