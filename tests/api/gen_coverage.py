@@ -30,9 +30,6 @@ PARTIAL = {
 # Implemented outside unsupported.c but returning the documented "not
 # supported" error by design (see the header comments).
 UNSUPPORTED = {
-    "VTCompressionSessionBeginPass": "multi-pass lands with its own issue",
-    "VTCompressionSessionEndPass": "multi-pass lands with its own issue",
-    "VTCompressionSessionGetTimeRangesForNextPass": "multi-pass lands with its own issue",
     "VTCompressionSessionEncodeMultiImageFrame": "MV-HEVC: no encoder",
     "VTIsStereoMVHEVCEncodeSupported": "returns false: no MV-HEVC encoder",
     "VTCreateCGImageFromCVPixelBuffer": "no CoreGraphics on Linux",

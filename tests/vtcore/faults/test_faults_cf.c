@@ -15,7 +15,8 @@
 #include "cf/cf_internal.h"
 #include "fault_harness.h"
 
-#define CF_NULL_ONLY {FAULT_NULL, 0, 0, 0}
+#define CF_NULL_ONLY \
+    { FAULT_NULL, 0, 0, 0 }
 
 /* ---- inputs shared by several cases (built in setup, outside the window) ---- */
 
@@ -85,9 +86,9 @@ static int32_t run_string_cstring(void *ctx, CFTypeRef *out) {
 static int32_t run_string_bytes(void *ctx, CFTypeRef *out) {
     static const UInt8 latin1[] = {'c', 'a', 'f', 0xe9, ' ', 'n', 'o', 'i', 'r'};
     (void)ctx;
-    return fault_cf_result(CFStringCreateWithBytes(NULL, latin1, sizeof(latin1),
-                                                   kCFStringEncodingISOLatin1, FALSE),
-                           out);
+    return fault_cf_result(
+        CFStringCreateWithBytes(NULL, latin1, sizeof(latin1), kCFStringEncodingISOLatin1, FALSE),
+        out);
 }
 
 static int32_t run_string_copy(void *ctx, CFTypeRef *out) {
@@ -298,21 +299,18 @@ static const FaultCase cases[] = {
     {"CFNumberCreate", NULL, run_number, NULL, NULL, CF_NULL_ONLY},
     {"CFDictionaryCreate", NULL, run_dict_create, verify_dict3, NULL, CF_NULL_ONLY},
     {"CFDictionaryCreateCopy", setup_dict, run_dict_copy, verify_dict3, release_ctx, CF_NULL_ONLY},
-    {"CFDictionaryCreateMutableCopy", setup_dict, run_dict_mutable_copy, verify_dict3,
-     release_ctx, CF_NULL_ONLY},
+    {"CFDictionaryCreateMutableCopy", setup_dict, run_dict_mutable_copy, verify_dict3, release_ctx,
+     CF_NULL_ONLY},
     {"CFDictionarySetValue x40", NULL, run_dict_fill, NULL, NULL, CF_NULL_ONLY},
     {"CFArrayCreateCopy", setup_array, run_array_copy, verify_array4, release_ctx, CF_NULL_ONLY},
     {"CFArrayCreateMutableCopy", setup_array, run_array_mutable_copy, verify_array4, release_ctx,
      CF_NULL_ONLY},
-    {"CFArrayAppendValue/InsertValueAtIndex x110", NULL, run_array_fill, NULL, NULL,
-     CF_NULL_ONLY},
+    {"CFArrayAppendValue/InsertValueAtIndex x110", NULL, run_array_fill, NULL, NULL, CF_NULL_ONLY},
     {"CFDataCreateCopy", setup_data, run_data_copy, NULL, release_ctx, CF_NULL_ONLY},
-    {"CFDataCreateMutableCopy", setup_data, run_data_mutable_copy, NULL, release_ctx,
-     CF_NULL_ONLY},
+    {"CFDataCreateMutableCopy", setup_data, run_data_mutable_copy, NULL, release_ctx, CF_NULL_ONLY},
     {"CFDataAppendBytes/SetLength", NULL, run_data_append, NULL, NULL, CF_NULL_ONLY},
     {"CFErrorCreate", setup_dict, run_error_create, NULL, release_ctx, CF_NULL_ONLY},
-    {"CFErrorCopyUserInfo", setup_error, run_error_copy_user_info, NULL, release_ctx,
-     CF_NULL_ONLY},
+    {"CFErrorCopyUserInfo", setup_error, run_error_copy_user_info, NULL, release_ctx, CF_NULL_ONLY},
     {"CFErrorCopyDescription", setup_error, run_error_copy_description, NULL, release_ctx,
      CF_NULL_ONLY},
     {"CFURLCreateWithFileSystemPath", NULL, run_url_create, NULL, NULL, CF_NULL_ONLY},

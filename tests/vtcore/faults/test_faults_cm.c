@@ -16,10 +16,12 @@
 #include "cf/cf_internal.h"
 #include "fault_harness.h"
 
-#define BB_FAILED                                                                                  \
-    {kCMBlockBufferStructureAllocationFailedErr, kCMBlockBufferBlockAllocationFailedErr, 0, 0}
-#define FD_FAILED {kCMFormatDescriptionError_AllocationFailed, 0, 0, 0}
-#define SB_FAILED {kCMSampleBufferError_AllocationFailed, 0, 0, 0}
+#define BB_FAILED \
+    { kCMBlockBufferStructureAllocationFailedErr, kCMBlockBufferBlockAllocationFailedErr, 0, 0 }
+#define FD_FAILED \
+    { kCMFormatDescriptionError_AllocationFailed, 0, 0, 0 }
+#define SB_FAILED \
+    { kCMSampleBufferError_AllocationFailed, 0, 0, 0 }
 
 /* Parameter sets of a 64x48 baseline H.264 stream and a 64x48 Main HEVC
  * stream (x264 / x265 output). */
@@ -30,11 +32,10 @@ static const uint8_t h264_pps[] = {0x68, 0xcb, 0x83, 0xcb, 0x20};
 static const uint8_t hevc_vps[] = {0x40, 0x01, 0x0c, 0x01, 0xff, 0xff, 0x04, 0x08,
                                    0x00, 0x00, 0x03, 0x00, 0x9e, 0x08, 0x00, 0x00,
                                    0x03, 0x00, 0x00, 0x1e, 0x95, 0x98, 0x09};
-static const uint8_t hevc_sps[] = {0x42, 0x01, 0x01, 0x04, 0x08, 0x00, 0x00, 0x03, 0x00,
-                                   0x9e, 0x08, 0x00, 0x00, 0x03, 0x00, 0x00, 0x1e, 0x90,
-                                   0x04, 0x10, 0x62, 0xcb, 0x2b, 0x35, 0xc9, 0x95, 0xe0,
-                                   0x2d, 0xc0, 0x80, 0x80, 0x01, 0x00, 0x00, 0x03, 0x00,
-                                   0x01, 0x00, 0x00, 0x03, 0x00, 0x1e, 0x08};
+static const uint8_t hevc_sps[] = {0x42, 0x01, 0x01, 0x04, 0x08, 0x00, 0x00, 0x03, 0x00, 0x9e, 0x08,
+                                   0x00, 0x00, 0x03, 0x00, 0x00, 0x1e, 0x90, 0x04, 0x10, 0x62, 0xcb,
+                                   0x2b, 0x35, 0xc9, 0x95, 0xe0, 0x2d, 0xc0, 0x80, 0x80, 0x01, 0x00,
+                                   0x00, 0x03, 0x00, 0x01, 0x00, 0x00, 0x03, 0x00, 0x1e, 0x08};
 static const uint8_t hevc_pps[] = {0x44, 0x01, 0xc1, 0x73, 0x18, 0x31, 0x08, 0x90};
 
 static void release_ctx(void *ctx) {
@@ -88,11 +89,11 @@ static void teardown_client_block(void *ctx) {
 
 static int32_t run_bb_client_block(void *ctx, CFTypeRef *out) {
     ClientBlock *c = ctx;
-    CMBlockBufferCustomBlockSource src = {kCMBlockBufferCustomBlockSourceVersion, NULL,
-                                          custom_free, c};
+    CMBlockBufferCustomBlockSource src = {kCMBlockBufferCustomBlockSourceVersion, NULL, custom_free,
+                                          c};
     CMBlockBufferRef bb = NULL;
-    OSStatus st = CMBlockBufferCreateWithMemoryBlock(NULL, c->mem, 2048, NULL, &src, 0, 2048, 0,
-                                                     &bb);
+    OSStatus st =
+        CMBlockBufferCreateWithMemoryBlock(NULL, c->mem, 2048, NULL, &src, 0, 2048, 0, &bb);
     CHECK_EQ_INT(c->freed, 0);
     *out = bb;
     if (st == noErr) {
@@ -122,16 +123,16 @@ static void *setup_segmented(void) {
 
 static int32_t run_bb_reference(void *ctx, CFTypeRef *out) {
     CMBlockBufferRef bb = NULL;
-    OSStatus st = CMBlockBufferCreateWithBufferReference(NULL, (CMBlockBufferRef)ctx, 50, 200, 0,
-                                                         &bb);
+    OSStatus st =
+        CMBlockBufferCreateWithBufferReference(NULL, (CMBlockBufferRef)ctx, 50, 200, 0, &bb);
     *out = bb;
     return st;
 }
 
 static int32_t run_bb_contiguous(void *ctx, CFTypeRef *out) {
     CMBlockBufferRef bb = NULL;
-    OSStatus st = CMBlockBufferCreateContiguous(NULL, (CMBlockBufferRef)ctx, NULL, NULL, 50, 200, 0,
-                                                &bb);
+    OSStatus st =
+        CMBlockBufferCreateContiguous(NULL, (CMBlockBufferRef)ctx, NULL, NULL, 50, 200, 0, &bb);
     *out = bb;
     return st;
 }
@@ -141,8 +142,8 @@ static Boolean verify_contiguous(void *ctx, CFTypeRef out) {
     (void)ctx;
     return CMBlockBufferGetDataLength((CMBlockBufferRef)out) == 200 &&
            CMBlockBufferIsRangeContiguous((CMBlockBufferRef)out, 0, 200) &&
-           CMBlockBufferCopyDataBytes((CMBlockBufferRef)out, 0, 200, buf) == noErr &&
-           buf[0] == 1 && buf[60] == 2 && buf[199] == 3;
+           CMBlockBufferCopyDataBytes((CMBlockBufferRef)out, 0, 200, buf) == noErr && buf[0] == 1 &&
+           buf[60] == 2 && buf[199] == 3;
 }
 
 /* Appends to an existing buffer: on failure its length is unchanged. */
@@ -191,8 +192,8 @@ static void *setup_extensions(void) {
 
 static int32_t run_fd_create(void *ctx, CFTypeRef *out) {
     CMFormatDescriptionRef fd = NULL;
-    OSStatus st = CMFormatDescriptionCreate(NULL, kCMMediaType_Video, 0x6a706567,
-                                            (CFDictionaryRef)ctx, &fd);
+    OSStatus st =
+        CMFormatDescriptionCreate(NULL, kCMMediaType_Video, 0x6a706567, (CFDictionaryRef)ctx, &fd);
     *out = fd;
     return st;
 }
@@ -248,7 +249,8 @@ static void *setup_pixel_buffer(void) {
     CVPixelBufferRef pb = NULL;
     CVPixelBufferCreate(NULL, 32, 16, kCVPixelFormatType_420YpCbCr8BiPlanarFullRange, NULL, &pb);
     CVBufferSetAttachment(pb, kCVImageBufferColorPrimariesKey,
-                          kCVImageBufferColorPrimaries_ITU_R_2020, kCVAttachmentMode_ShouldPropagate);
+                          kCVImageBufferColorPrimaries_ITU_R_2020,
+                          kCVAttachmentMode_ShouldPropagate);
     CVBufferSetAttachment(pb, kCVImageBufferTransferFunctionKey,
                           kCVImageBufferTransferFunction_ITU_R_709_2,
                           kCVAttachmentMode_ShouldPropagate);
@@ -292,10 +294,9 @@ static void *setup_samples(void) {
     }
     CMSampleBufferCreateReady(NULL, s->data, s->fd, 3, 3, t, 3, sizes, &s->sbuf);
     CMSetAttachment(s->sbuf, CFSTR("custom"), kCFBooleanTrue, kCMAttachmentMode_ShouldPropagate);
-    CFDictionarySetValue(
-        (CFMutableDictionaryRef)CFArrayGetValueAtIndex(
-            CMSampleBufferGetSampleAttachmentsArray(s->sbuf, TRUE), 0),
-        kCMSampleAttachmentKey_NotSync, kCFBooleanTrue);
+    CFDictionarySetValue((CFMutableDictionaryRef)CFArrayGetValueAtIndex(
+                             CMSampleBufferGetSampleAttachmentsArray(s->sbuf, TRUE), 0),
+                         kCMSampleAttachmentKey_NotSync, kCFBooleanTrue);
     return s;
 }
 
@@ -314,8 +315,8 @@ static int32_t run_sb_create(void *ctx, CFTypeRef *out) {
     CMSampleTimingInfo t = {CMTimeMake(1, 30), CMTimeMake(0, 30), kCMTimeInvalid};
     size_t sizes[3] = {10, 20, 270};
     CMSampleBufferRef sb = NULL;
-    OSStatus st = CMSampleBufferCreate(NULL, s->data, TRUE, NULL, NULL, s->fd, 3, 1, &t, 3, sizes,
-                                       &sb);
+    OSStatus st =
+        CMSampleBufferCreate(NULL, s->data, TRUE, NULL, NULL, s->fd, 3, 1, &t, 3, sizes, &sb);
     *out = sb;
     return st;
 }
@@ -458,17 +459,33 @@ static const FaultCase cases[] = {
      SB_FAILED},
     {"CMSampleBufferCreateCopyWithNewTiming", setup_samples, run_sb_new_timing, NULL,
      teardown_samples, SB_FAILED},
-    {"CMSampleBufferGetSampleAttachmentsArray", setup_samples, run_sb_attachments_array, NULL,
-     teardown_samples, {kCMSampleBufferError_AllocationFailed, FAULT_NULL, 0, 0}},
-    {"CMCopyDictionaryOfAttachments", setup_samples, run_copy_attachments, NULL, teardown_samples,
+    {"CMSampleBufferGetSampleAttachmentsArray",
+     setup_samples,
+     run_sb_attachments_array,
+     NULL,
+     teardown_samples,
+     {kCMSampleBufferError_AllocationFailed, FAULT_NULL, 0, 0}},
+    {"CMCopyDictionaryOfAttachments",
+     setup_samples,
+     run_copy_attachments,
+     NULL,
+     teardown_samples,
      {FAULT_NULL, 0, 0, 0}},
-    {"CMPropagateAttachments", setup_samples, run_propagate, NULL, teardown_samples,
+    {"CMPropagateAttachments",
+     setup_samples,
+     run_propagate,
+     NULL,
+     teardown_samples,
      {kCMSampleBufferError_AllocationFailed, FAULT_NULL, 0, 0}},
     {"CMTimeCopyAsDictionary", NULL, run_time_dict, NULL, NULL, {FAULT_NULL, 0, 0, 0}},
     {"CMTimeCopyDescription", NULL, run_time_description, NULL, NULL, {FAULT_NULL, 0, 0, 0}},
     {"CMTimeRangeCopyAsDictionary", NULL, run_range_dict, NULL, NULL, {FAULT_NULL, 0, 0, 0}},
     {"CMTimeRangeCopyDescription", NULL, run_range_description, NULL, NULL, {FAULT_NULL, 0, 0, 0}},
-    {"CMSimpleQueueCreate", NULL, run_queue, NULL, NULL,
+    {"CMSimpleQueueCreate",
+     NULL,
+     run_queue,
+     NULL,
+     NULL,
      {kCMSimpleQueueError_AllocationFailed, 0, 0, 0}},
 };
 

@@ -14,8 +14,10 @@
 #include "cf/cf_internal.h"
 #include "fault_harness.h"
 
-#define CV_ALLOC_FAILED {kCVReturnAllocationFailed, 0, 0, 0}
-#define CV_POOL_FAILED {kCVReturnAllocationFailed, kCVReturnPoolAllocationFailed, 0, 0}
+#define CV_ALLOC_FAILED \
+    { kCVReturnAllocationFailed, 0, 0, 0 }
+#define CV_POOL_FAILED \
+    { kCVReturnAllocationFailed, kCVReturnPoolAllocationFailed, 0, 0 }
 
 /* Attributes with alignment, extended pixels and attachments to apply. */
 static CFDictionaryRef make_attributes(void) {
@@ -150,7 +152,8 @@ static CFDictionaryRef make_pool_pb_attrs(void) {
     CFMutableDictionaryRef d = CFDictionaryCreateMutableCopy(NULL, 0, base);
     CFNumberRef w = vt_cf_number_int32(40), h = vt_cf_number_int32(30);
     const void *fmts[2];
-    CFNumberRef f1 = vt_cf_number_int32(0x12345678), f2 = vt_cf_number_int32(kCVPixelFormatType_420YpCbCr8Planar);
+    CFNumberRef f1 = vt_cf_number_int32(0x12345678),
+                f2 = vt_cf_number_int32(kCVPixelFormatType_420YpCbCr8Planar);
     CFArrayRef list;
     fmts[0] = f1;
     fmts[1] = f2;
@@ -177,7 +180,8 @@ static void *setup_pool_args(void) {
     PoolCtx *c = calloc(1, sizeof(*c));
     CFNumberRef three = vt_cf_number_int32(3), age = vt_cf_number_double(0.5);
     CFNumberRef threshold = vt_cf_number_int32(2);
-    const void *k[2] = {kCVPixelBufferPoolMinimumBufferCountKey, kCVPixelBufferPoolMaximumBufferAgeKey};
+    const void *k[2] = {kCVPixelBufferPoolMinimumBufferCountKey,
+                        kCVPixelBufferPoolMaximumBufferAgeKey};
     const void *v[2] = {three, age};
     const void *ak[1] = {kCVPixelBufferPoolAllocationThresholdKey};
     const void *av[1] = {threshold};
@@ -229,8 +233,9 @@ static int32_t run_pool_create(void *ctx, CFTypeRef *out) {
 
 static Boolean verify_pool(void *ctx, CFTypeRef out) {
     (void)ctx;
-    return CFDictionaryGetValue(CVPixelBufferPoolGetPixelBufferAttributes((CVPixelBufferPoolRef)out),
-                                kCVPixelBufferPixelFormatTypeKey) != NULL;
+    return CFDictionaryGetValue(
+               CVPixelBufferPoolGetPixelBufferAttributes((CVPixelBufferPoolRef)out),
+               kCVPixelBufferPixelFormatTypeKey) != NULL;
 }
 
 static int32_t run_pool_buffer(void *ctx, CFTypeRef *out) {
@@ -278,9 +283,8 @@ static void *setup_buffer(void) {
 }
 
 static int32_t run_copy_attachments(void *ctx, CFTypeRef *out) {
-    return fault_cf_result(CVBufferCopyAttachments((CVBufferRef)ctx,
-                                                   kCVAttachmentMode_ShouldPropagate),
-                           out);
+    return fault_cf_result(
+        CVBufferCopyAttachments((CVBufferRef)ctx, kCVAttachmentMode_ShouldPropagate), out);
 }
 
 static int32_t run_copy_attachment(void *ctx, CFTypeRef *out) {
@@ -340,19 +344,33 @@ static const FaultCase cases[] = {
      CV_POOL_FAILED},
     {"CVPixelBufferPoolCreatePixelBuffer", setup_pool, run_pool_buffer, verify_pool_buffer,
      teardown_pool, CV_POOL_FAILED},
-    {"CVPixelBufferPoolCreatePixelBufferWithAuxAttributes x2", setup_pool, run_pool_two_buffers,
-     verify_pool_buffer, teardown_pool,
+    {"CVPixelBufferPoolCreatePixelBufferWithAuxAttributes x2",
+     setup_pool,
+     run_pool_two_buffers,
+     verify_pool_buffer,
+     teardown_pool,
      {kCVReturnAllocationFailed, kCVReturnPoolAllocationFailed,
       kCVReturnWouldExceedAllocationThreshold, 0}},
-    {"CVBufferCopyAttachments", setup_buffer, run_copy_attachments, NULL, release_ctx,
-     {FAULT_NULL, 0, 0, 0}},
-    {"CVBufferCopyAttachment", setup_buffer, run_copy_attachment, NULL, release_ctx,
-     {FAULT_NULL, 0, 0, 0}},
-    {"CVBufferSetAttachment/PropagateAttachments", setup_buffer, run_set_attachments, NULL,
-     release_ctx, {FAULT_NULL, kCVReturnAllocationFailed, 0, 0}},
-    {"CVPixelBufferCreateResolvedAttributesDictionary", setup_resolve, run_resolve, NULL,
+    {"CVBufferCopyAttachments",
+     setup_buffer,
+     run_copy_attachments,
+     NULL,
      release_ctx,
-     CV_ALLOC_FAILED},
+     {FAULT_NULL, 0, 0, 0}},
+    {"CVBufferCopyAttachment",
+     setup_buffer,
+     run_copy_attachment,
+     NULL,
+     release_ctx,
+     {FAULT_NULL, 0, 0, 0}},
+    {"CVBufferSetAttachment/PropagateAttachments",
+     setup_buffer,
+     run_set_attachments,
+     NULL,
+     release_ctx,
+     {FAULT_NULL, kCVReturnAllocationFailed, 0, 0}},
+    {"CVPixelBufferCreateResolvedAttributesDictionary", setup_resolve, run_resolve, NULL,
+     release_ctx, CV_ALLOC_FAILED},
 };
 
 int main(int argc, char **argv) {

@@ -17,7 +17,8 @@
 #include "cf/cf_internal.h"
 #include "fault_harness.h"
 
-#define VT_FAILED {kVTAllocationFailedErr, 0, 0, 0}
+#define VT_FAILED \
+    { kVTAllocationFailedErr, 0, 0, 0 }
 
 typedef struct Frames {
     long accepted, delivered, failed;
@@ -134,8 +135,8 @@ static int32_t run_set_many(void *ctx, CFTypeRef *out) {
 static int32_t run_copy_number(void *ctx, CFTypeRef *out) {
     CSCtx *c = ctx;
     CFTypeRef v = (CFTypeRef)(uintptr_t)1;
-    OSStatus st = VTSessionCopyProperty(c->session, kVTCompressionPropertyKey_AverageBitRate, NULL,
-                                        &v);
+    OSStatus st =
+        VTSessionCopyProperty(c->session, kVTCompressionPropertyKey_AverageBitRate, NULL, &v);
     *out = st == noErr ? v : NULL;
     if (st != noErr)
         CHECK(v == NULL);
@@ -276,11 +277,77 @@ static void *setup_transfer(void) {
     return c;
 }
 
+/* Letterboxing into a destination aperture with another matrix and 2
+ * worker threads: geometry, conversion plan and scratch planes. */
+static void *setup_transfer_scaled(void) {
+    ImgCtx *c = setup_transfer();
+    CFMutableDictionaryRef ap = CFDictionaryCreateMutable(NULL, 0, &kCFTypeDictionaryKeyCallBacks,
+                                                          &kCFTypeDictionaryValueCallBacks);
+    CFNumberRef w = vt_cf_number_int32(24), h = vt_cf_number_int32(40), z = vt_cf_number_int32(0);
+    CFNumberRef two = vt_cf_number_int32(2);
+    CFDictionarySetValue(ap, kCVImageBufferCleanApertureWidthKey, w);
+    CFDictionarySetValue(ap, kCVImageBufferCleanApertureHeightKey, h);
+    CFDictionarySetValue(ap, kCVImageBufferCleanApertureHorizontalOffsetKey, z);
+    CFDictionarySetValue(ap, kCVImageBufferCleanApertureVerticalOffsetKey, z);
+    VTSessionSetProperty(c->session, kVTPixelTransferPropertyKey_ScalingMode,
+                         kVTScalingMode_Letterbox);
+    VTSessionSetProperty(c->session, kVTPixelTransferPropertyKey_DestinationCleanAperture, ap);
+    VTSessionSetProperty(c->session, kVTPixelTransferPropertyKey_DestinationYCbCrMatrix,
+                         kCVImageBufferYCbCrMatrix_ITU_R_601_4);
+    VTSessionSetProperty(c->session, kVTPixelTransferPropertyKey_DownsamplingMode,
+                         kVTDownsamplingMode_Average);
+    VTSessionSetProperty(c->session, kVTCorePixelTransferPropertyKey_ThreadCount, two);
+    CVBufferSetAttachment(c->src, kCVImageBufferYCbCrMatrixKey,
+                          kCVImageBufferYCbCrMatrix_ITU_R_709_2, kCVAttachmentMode_ShouldPropagate);
+    CFRelease(ap);
+    CFRelease(w);
+    CFRelease(h);
+    CFRelease(z);
+    CFRelease(two);
+    return c;
+}
+
+static int32_t run_transfer_property(void *ctx, CFTypeRef *out) {
+    ImgCtx *c = ctx;
+    CFMutableDictionaryRef ap = NULL;
+    CFNumberRef n = NULL;
+    OSStatus st = kVTAllocationFailedErr;
+    *out = NULL;
+    /* The value is built inside the window too: its failures count. */
+    ap = CFDictionaryCreateMutable(NULL, 0, &kCFTypeDictionaryKeyCallBacks,
+                                   &kCFTypeDictionaryValueCallBacks);
+    n = vt_cf_number_int32(16);
+    if (ap && n) {
+        CFDictionarySetValue(ap, kCVImageBufferCleanApertureWidthKey, n);
+        CFDictionarySetValue(ap, kCVImageBufferCleanApertureHeightKey, n);
+        CFDictionarySetValue(ap, kCVImageBufferCleanApertureHorizontalOffsetKey, n);
+        CFDictionarySetValue(ap, kCVImageBufferCleanApertureVerticalOffsetKey, n);
+        st = CFDictionaryGetCount(ap) == 4
+                 ? VTSessionSetProperty(c->session,
+                                        kVTPixelTransferPropertyKey_DestinationCleanAperture, ap)
+                 : kVTAllocationFailedErr;
+    }
+    if (ap)
+        CFRelease(ap);
+    if (n)
+        CFRelease(n);
+    return st;
+}
+
 static int32_t run_transfer(void *ctx, CFTypeRef *out) {
     ImgCtx *c = ctx;
     *out = NULL;
     return VTPixelTransferSessionTransferImage((VTPixelTransferSessionRef)c->session, c->src,
                                                c->dst);
+}
+
+/* A successful transfer describes its result: the destination (NV12) has
+ * its matrix and chroma subsampling attached. */
+static Boolean verify_transfer(void *ctx, CFTypeRef out) {
+    ImgCtx *c = ctx;
+    (void)out;
+    return CVBufferGetAttachment(c->dst, kCVImageBufferYCbCrMatrixKey, NULL) != NULL &&
+           CVBufferGetAttachment(c->dst, kCVImageBufferChromaSubsamplingKey, NULL) != NULL;
 }
 
 static int32_t run_rotation_create(void *ctx, CFTypeRef *out) {
@@ -295,8 +362,7 @@ static void *setup_rotation(void) {
     ImgCtx *c = setup_images();
     VTPixelRotationSessionCreate(NULL, (VTPixelRotationSessionRef *)&c->session);
     if (c->session)
-        VTSessionSetProperty(c->session, kVTPixelRotationPropertyKey_Rotation,
-                             kVTRotation_CW90);
+        VTSessionSetProperty(c->session, kVTPixelRotationPropertyKey_Rotation, kVTRotation_CW90);
     return c;
 }
 
@@ -308,16 +374,19 @@ static int32_t run_rotation(void *ctx, CFTypeRef *out) {
 
 static const FaultCase cs_cases[] = {
     {"VTCompressionSessionCreate", setup_cs, run_cs_create, NULL, teardown_cs, VT_FAILED},
-    {"VTSessionSetProperty (CFArray value)", setup_cs, run_set_array, NULL, teardown_cs,
-     VT_FAILED},
+    {"VTSessionSetProperty (CFArray value)", setup_cs, run_set_array, NULL, teardown_cs, VT_FAILED},
     {"VTSessionSetProperties", setup_cs, run_set_many, NULL, teardown_cs, VT_FAILED},
     {"VTSessionCopyProperty (CFNumber)", setup_cs, run_copy_number, NULL, teardown_cs, VT_FAILED},
     {"VTSessionCopySupportedPropertyDictionary", setup_cs, run_copy_supported, NULL, teardown_cs,
      VT_FAILED},
-    {"VTSessionCopySerializableProperties", setup_cs_props, run_copy_serializable, NULL, teardown_cs,
-     VT_FAILED},
-    {"VTCompressionSessionEncodeFrame x5 + CompleteFrames", setup_cs, run_encode, NULL,
-     teardown_cs, {kVTAllocationFailedErr, kVTVideoEncoderMalfunctionErr, 0, 0}},
+    {"VTSessionCopySerializableProperties", setup_cs_props, run_copy_serializable, NULL,
+     teardown_cs, VT_FAILED},
+    {"VTCompressionSessionEncodeFrame x5 + CompleteFrames",
+     setup_cs,
+     run_encode,
+     NULL,
+     teardown_cs,
+     {kVTAllocationFailedErr, kVTVideoEncoderMalfunctionErr, 0, 0}},
     {"VTCopySupportedPropertyDictionaryForEncoder", NULL, run_encoder_properties, NULL, NULL,
      VT_FAILED},
 };
@@ -330,8 +399,12 @@ static const FaultCase other_cases[] = {
 
 static const FaultCase transfer_cases[] = {
     {"VTPixelTransferSessionCreate", NULL, run_transfer_create, NULL, NULL, VT_FAILED},
-    {"VTPixelTransferSessionTransferImage", setup_transfer, run_transfer, NULL, teardown_images,
-     VT_FAILED},
+    {"VTPixelTransferSessionTransferImage", setup_transfer, run_transfer, verify_transfer,
+     teardown_images, VT_FAILED, "H5"},
+    {"VTPixelTransferSessionTransferImage (letterbox, matrix, 2 threads)", setup_transfer_scaled,
+     run_transfer, verify_transfer, teardown_images, VT_FAILED, "H5"},
+    {"VTSessionSetProperty (DestinationCleanAperture)", setup_transfer, run_transfer_property, NULL,
+     teardown_images, VT_FAILED},
 };
 
 static const FaultCase rotation_cases[] = {

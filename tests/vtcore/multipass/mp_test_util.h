@@ -23,7 +23,7 @@
 
 #include "vt_test.h"
 
-#define MP_CODEC_H264 0x61766331u /* 'avc1' */
+#define MP_CODEC_H264  0x61766331u /* 'avc1' */
 #define MP_FORMAT_I420 0x79343230u /* 'y420' */
 
 /* ---- synthetic clip ---- */
@@ -92,8 +92,8 @@ typedef struct MPCollector {
     CMSampleBufferRef samples[MP_MAX_SAMPLES]; /* retained, decode order */
     int count;
     int callbacks;
-    int errors;  /* callbacks with status != noErr */
-    int dropped; /* callbacks with kVTEncodeInfo_FrameDropped */
+    int errors;          /* callbacks with status != noErr */
+    int dropped;         /* callbacks with kVTEncodeInfo_FrameDropped */
     VTFrameSiloRef silo; /* when set, every sample is also added here */
     OSStatus silo_status;
 } MPCollector;
@@ -174,8 +174,8 @@ static inline VTCompressionSessionRef mp_session(int w, int h, int bitrate,
 
 /* Encodes frames [first, last) of a clip of `frames` frames (pts i/30);
  * returns the first error. */
-static inline OSStatus mp_encode(VTCompressionSessionRef s, int first, int last, int frames,
-                                 int w, int h) {
+static inline OSStatus mp_encode(VTCompressionSessionRef s, int first, int last, int frames, int w,
+                                 int h) {
     for (int i = first; i < last; i++) {
         CVPixelBufferRef pb = mp_make_frame(i, frames, w, h);
         OSStatus st;

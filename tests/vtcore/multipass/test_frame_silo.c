@@ -182,6 +182,11 @@ static OSStatus collect(void *refcon, CMSampleBufferRef sb) {
         c->reenter_add = VTFrameSiloAddSampleBuffer(c->reenter, sb);
         Float32 p;
         c->reenter_progress = VTFrameSiloGetProgressOfCurrentPass(c->reenter, &p);
+        CFStringRef desc = CFCopyDescription(c->reenter); /* works from here too */
+        if (desc)
+            CFRelease(desc);
+        else
+            c->reenter_progress = -1;
     }
     if (c->n >= MAX_SEEN)
         return -2;

@@ -11,7 +11,8 @@
  * Passes when the two-pass stream lands closer to the target bit rate, and
  * its PSNR is at least the one-pass PSNR at the same size (the one-pass
  * curve interpolated at the two-pass size from encodes bracketing it).
- * Runs at 400 and 250 kbit/s; prints every measurement. Exits 77 while the session cannot multi-pass.
+ * Runs at 400 and 250 kbit/s; prints every measurement. Exits 77 while the session cannot
+ * multi-pass.
  */
 #include "config.h"
 
@@ -40,8 +41,8 @@ typedef struct Result {
 } Result;
 
 typedef struct Errors {
-    double se;        /* squared error, all frames */
-    double psnr_sum;  /* sum of the frames' PSNRs */
+    double se;       /* squared error, all frames */
+    double psnr_sum; /* sum of the frames' PSNRs */
 } Errors;
 
 /* ---- decoding and measuring ---- */
@@ -263,10 +264,9 @@ static Boolean encode_two_pass(int bitrate, Result *r) {
 static Boolean psnr_at(const Result *pts, int n, double kbps, double *psnr) {
     for (int i = 0; i + 1 < n; i++) {
         if (pts[i].kbps <= kbps && kbps <= pts[i + 1].kbps) {
-            double t = pts[i + 1].kbps > pts[i].kbps
-                           ? (log(kbps) - log(pts[i].kbps)) /
-                                 (log(pts[i + 1].kbps) - log(pts[i].kbps))
-                           : 0.0;
+            double t = pts[i + 1].kbps > pts[i].kbps ? (log(kbps) - log(pts[i].kbps)) /
+                                                           (log(pts[i + 1].kbps) - log(pts[i].kbps))
+                                                     : 0.0;
             *psnr = pts[i].psnr + t * (pts[i + 1].psnr - pts[i].psnr);
             return TRUE;
         }

@@ -67,7 +67,8 @@ static OSStatus silo_compare(void *refcon, CMSampleBufferRef sb) {
     if (n != CMSampleBufferGetTotalSampleSize(want) ||
         CMTimeCompare(CMSampleBufferGetPresentationTimeStamp(sb),
                       CMSampleBufferGetPresentationTimeStamp(want)) != 0 ||
-        !CFEqual(CMSampleBufferGetFormatDescription(sb), CMSampleBufferGetFormatDescription(want))) {
+        !CFEqual(CMSampleBufferGetFormatDescription(sb),
+                 CMSampleBufferGetFormatDescription(want))) {
         sc->mismatches++;
         return noErr;
     }
@@ -101,9 +102,9 @@ static void test_two_passes_with_silo(void) {
     VTCompressionSessionRef s = mp_session(W, H, 300000, storage, &g_out);
     {
         CFTypeRef back = NULL;
-        CHECK_STATUS(VTSessionCopyProperty(s, kVTCompressionPropertyKey_MultiPassStorage, NULL,
-                                           &back),
-                     noErr);
+        CHECK_STATUS(
+            VTSessionCopyProperty(s, kVTCompressionPropertyKey_MultiPassStorage, NULL, &back),
+            noErr);
         CHECK(back == storage);
         if (back)
             CFRelease(back);
@@ -140,15 +141,14 @@ static void test_two_passes_with_silo(void) {
     CHECK_STATUS(VTCompressionSessionEndPass(s, NULL, NULL), noErr);
     check_stream(&g_out, N);
     CHECK_STATUS(g_out.silo_status, noErr);
-    CHECK_STATUS(VTCompressionSessionGetTimeRangesForNextPass(s, &count, &ranges),
-                 kVTParameterErr);
+    CHECK_STATUS(VTCompressionSessionGetTimeRangesForNextPass(s, &count, &ranges), kVTParameterErr);
     CHECK_EQ_INT(vt_multipass_storage_get_completed_passes(storage), 1);
 
     /* the silo now holds exactly the final pass */
     SiloCheck sc = {&g_out, 0, 0};
-    CHECK_STATUS(VTFrameSiloCallFunctionForEachSampleBuffer(silo, kCMTimeRangeInvalid, &sc,
-                                                            silo_compare),
-                 noErr);
+    CHECK_STATUS(
+        VTFrameSiloCallFunctionForEachSampleBuffer(silo, kCMTimeRangeInvalid, &sc, silo_compare),
+        noErr);
     CHECK_EQ_INT(sc.index, N);
     CHECK_EQ_INT(sc.mismatches, 0);
 
@@ -180,8 +180,7 @@ static void test_single_pass_cases(void) {
     CHECK_STATUS(VTCompressionSessionEndPass(s, &further, NULL), noErr);
     CHECK(!further);
     check_stream(&g_out, 20);
-    CHECK_STATUS(VTCompressionSessionGetTimeRangesForNextPass(s, &count, &ranges),
-                 kVTParameterErr);
+    CHECK_STATUS(VTCompressionSessionGetTimeRangesForNextPass(s, &count, &ranges), kVTParameterErr);
     CHECK(count == 0 && ranges == NULL);
     VTCompressionSessionInvalidate(s);
     CFRelease(s);
@@ -224,8 +223,7 @@ static void test_single_pass_cases(void) {
     /* EndPass(NULL): the client ends with this pass */
     CHECK_STATUS(VTCompressionSessionEndPass(s, NULL, NULL), noErr);
     check_stream(&g_out, 10);
-    CHECK_STATUS(VTCompressionSessionGetTimeRangesForNextPass(s, &count, &ranges),
-                 kVTParameterErr);
+    CHECK_STATUS(VTCompressionSessionGetTimeRangesForNextPass(s, &count, &ranges), kVTParameterErr);
     VTCompressionSessionInvalidate(s);
     CFRelease(s);
     CFRelease(storage);
@@ -253,8 +251,7 @@ static void test_bad_calls(void) {
     CHECK_STATUS(VTCompressionSessionBeginPass(s, kVTCompressionSessionBeginFinalPass, NULL),
                  kVTParameterErr);
     CHECK_STATUS(VTCompressionSessionEndPass(s, &further, NULL), kVTParameterErr);
-    CHECK_STATUS(VTCompressionSessionGetTimeRangesForNextPass(s, &count, &ranges),
-                 kVTParameterErr);
+    CHECK_STATUS(VTCompressionSessionGetTimeRangesForNextPass(s, &count, &ranges), kVTParameterErr);
     /* a storage of the wrong type */
     CHECK_STATUS(VTSessionSetProperty(s, kVTCompressionPropertyKey_MultiPassStorage, CFSTR("x")),
                  kVTParameterErr);
@@ -278,8 +275,7 @@ static void test_bad_calls(void) {
     /* timestamps out of order inside a pass */
     CHECK_STATUS(mp_encode(s, 5, 6, 10, W, H), kVTParameterErr);
     /* no time ranges before the pass has ended */
-    CHECK_STATUS(VTCompressionSessionGetTimeRangesForNextPass(s, &count, &ranges),
-                 kVTParameterErr);
+    CHECK_STATUS(VTCompressionSessionGetTimeRangesForNextPass(s, &count, &ranges), kVTParameterErr);
     CHECK_STATUS(VTCompressionSessionEndPass(s, &further, NULL), noErr);
     CHECK(further);
     CHECK_STATUS(VTCompressionSessionEndPass(s, &further, NULL), kVTParameterErr);
@@ -294,8 +290,7 @@ static void test_bad_calls(void) {
     CFRelease(s2);
 
     /* a closed storage */
-    CHECK_STATUS(VTSessionSetProperty(s, kVTCompressionPropertyKey_MultiPassStorage, other),
-                 noErr);
+    CHECK_STATUS(VTSessionSetProperty(s, kVTCompressionPropertyKey_MultiPassStorage, other), noErr);
     CHECK_STATUS(VTMultiPassStorageClose(other), noErr);
     CHECK_STATUS(VTCompressionSessionBeginPass(s, 0, NULL), kVTMultiPassStorageInvalidErr);
 

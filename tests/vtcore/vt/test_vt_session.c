@@ -848,6 +848,7 @@ static void test_supported_and_serializable(void) {
         CHECK_STATUS(vt_session_class_copy_supported(&test_class, 0, &none), noErr);
         CHECK(none && CFDictionaryGetCount(none) == 14 &&
               !CFDictionaryContainsKey(none, kTestKey_Count));
+        release_if(none);
         CHECK_STATUS(vt_session_class_copy_supported(NULL, 0, &none), kVTParameterErr);
         CHECK(none == NULL);
         CHECK_STATUS(vt_session_class_copy_supported(&test_class, 0, NULL), kVTParameterErr);

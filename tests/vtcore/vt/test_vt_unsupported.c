@@ -17,18 +17,6 @@
 static int dummy_object; /* any non-NULL pointer: placeholders never dereference */
 
 /* placeholder: replaced by the VTCompressionSession issue */
-/* placeholder: replaced by the VTPixelTransferSession issue */
-static void test_transfer(void) {
-    VTPixelTransferSessionRef s = (VTPixelTransferSessionRef)&dummy_object;
-    CHECK_STATUS(VTPixelTransferSessionCreate(NULL, &s), kVTPixelTransferNotSupportedErr);
-    CHECK(s == NULL);
-    CHECK_STATUS(VTPixelTransferSessionCreate(NULL, NULL), kVTParameterErr);
-    CHECK_EQ_INT(VTPixelTransferSessionGetTypeID(), VT_TYPE_ID_PIXEL_TRANSFER_SESSION);
-    CHECK_STATUS(VTPixelTransferSessionTransferImage(NULL, NULL, NULL),
-                 kVTPixelTransferNotSupportedErr);
-    VTPixelTransferSessionInvalidate(NULL);
-}
-
 /* placeholder: replaced by the VTPixelRotationSession issue */
 static void test_rotation(void) {
     VTPixelRotationSessionRef s = (VTPixelRotationSessionRef)&dummy_object;
@@ -82,7 +70,6 @@ static void test_utilities(void) {
 }
 
 int main(void) {
-    test_transfer();
     test_rotation();
     test_utilities();
     return vt_test_result();

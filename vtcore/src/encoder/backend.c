@@ -16,6 +16,9 @@
 
 /* clang-format off */
 static const VTEncoderBackend *const backends[] = {
+#if HAVE_VAAPI
+    &vt_vaapi_h264_backend,
+#endif
 #if HAVE_X264
     &vt_x264_backend,
 #endif
@@ -203,6 +206,10 @@ OSStatus vt_encoder_config_validate(const VTEncoderConfig *cfg) {
         CFG_FAIL("encoder: invalid pixel aspect ratio %d:%d", cfg->sar_width, cfg->sar_height);
     if (cfg->source_frame_count < 0 || !(cfg->expected_duration >= 0.0))
         CFG_FAIL("encoder: invalid SourceFrameCount/ExpectedDuration");
+    if ((int)cfg->multipass < VT_MULTIPASS_OFF || (int)cfg->multipass > VT_MULTIPASS_FINAL ||
+        (cfg->multipass != VT_MULTIPASS_OFF &&
+         (!cfg->multipass_stats_path || !cfg->multipass_stats_path[0])))
+        CFG_FAIL("encoder: invalid multi-pass mode %d", (int)cfg->multipass);
     return noErr;
 }
 

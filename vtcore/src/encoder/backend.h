@@ -85,6 +85,18 @@ typedef enum VTEntropyMode {
  * VT_UNSET (-1) = property not set / NULL, 0 = false, 1 = true. */
 #define VT_UNSET (-1)
 
+/* Role of an encoder instance in a multi-pass encode
+ * (VTCompressionSessionBeginPass with kVTCompressionPropertyKey_MultiPassStorage;
+ * needs VT_CAP_MULTIPASS). The statistics live in files at
+ * VTEncoderConfig.multipass_stats_path (see vt/multipass_internal.h for the
+ * companion files a backend may add); they are complete once the instance
+ * has been flushed and closed. */
+typedef enum VTMultiPassMode {
+    VT_MULTIPASS_OFF = 0,  /* an ordinary single pass */
+    VT_MULTIPASS_ANALYSIS, /* first pass: encode and write the statistics */
+    VT_MULTIPASS_FINAL,    /* later pass: encode using the statistics */
+} VTMultiPassMode;
+
 /* One kVTCompressionPropertyKey_DataRateLimits pair: at most `bytes` in any
  * window of `seconds` (decode time). */
 typedef struct VTDataRateLimit {
@@ -155,6 +167,12 @@ typedef struct VTEncoderConfig {
     Boolean more_frames_after_end;
     int64_t source_frame_count; /* 0 = unknown */
     double expected_duration;   /* seconds, 0 = unknown */
+
+    /* --- multi-pass --- */
+    VTMultiPassMode multipass; /* default OFF */
+    /* Statistics file when multipass != OFF: owned by the session's
+     * VTMultiPassStorage, valid while the encoder instance lives. */
+    const char *multipass_stats_path;
 } VTEncoderConfig;
 
 /* One raw input picture in a native format of the backend. */
@@ -296,6 +314,9 @@ size_t vt_encoder_backend_list(const VTEncoderBackend **out, size_t capacity);
 /* Every compiled-in backend (available or not), NULL-terminated. */
 const VTEncoderBackend *const *vt_encoder_backend_all(void);
 
+#if HAVE_VAAPI
+extern const VTEncoderBackend vt_vaapi_h264_backend;
+#endif
 #if HAVE_X264
 extern const VTEncoderBackend vt_x264_backend;
 #endif

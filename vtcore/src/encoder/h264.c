@@ -10,7 +10,8 @@
 
 #include <string.h>
 
-#include "encoder/backend.h"
+#include <VideoToolbox/VTErrors.h>
+
 #include "encoder/h264.h"
 
 /* ------------------------------------------------------------------ */

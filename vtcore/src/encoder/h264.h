@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include <CoreFoundation/CFBase.h>
+#include <VideoToolbox/VTErrors.h>
 
 /* nal_unit_type values used in vtcore. */
 enum {

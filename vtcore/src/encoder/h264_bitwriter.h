@@ -23,9 +23,9 @@
 
 typedef struct VTBitWriter {
     uint8_t *buf;
-    size_t size;     /* capacity in bytes */
-    size_t bits;     /* bits written so far */
-    int overflow;    /* set once a write did not fit; further writes are dropped */
+    size_t size;  /* capacity in bytes */
+    size_t bits;  /* bits written so far */
+    int overflow; /* set once a write did not fit; further writes are dropped */
 } VTBitWriter;
 
 void vt_bs_init(VTBitWriter *bs, uint8_t *buf, size_t size);
@@ -62,12 +62,12 @@ size_t vt_h264_nal_write(uint8_t *out, size_t out_size, int start_code, unsigned
 /* ---- levels (Table A-1) ------------------------------------------------ */
 
 typedef struct VTH264LevelRow {
-    uint8_t level_idc;      /* 9 for level 1b in its High-profile coding; 10 * level otherwise */
-    uint32_t max_mbps;      /* macroblocks per second */
-    uint32_t max_fs;        /* frame size in macroblocks */
-    uint32_t max_dpb_mbs;   /* decoded picture buffer, macroblocks */
-    uint32_t max_br;        /* kbit/s (x1.25 for High, "cpbBrVclFactor") */
-    uint32_t max_cpb;       /* kbit (same factor) */
+    uint8_t level_idc;    /* 9 for level 1b in its High-profile coding; 10 * level otherwise */
+    uint32_t max_mbps;    /* macroblocks per second */
+    uint32_t max_fs;      /* frame size in macroblocks */
+    uint32_t max_dpb_mbs; /* decoded picture buffer, macroblocks */
+    uint32_t max_br;      /* kbit/s (x1.25 for High, "cpbBrVclFactor") */
+    uint32_t max_cpb;     /* kbit (same factor) */
 } VTH264LevelRow;
 
 /* The row for level_idc (10, 11, ... 62; 9 = 1b), or NULL. */
@@ -202,11 +202,11 @@ typedef struct VTH264MMCO {
 /* Reference list modification (7.3.3.1). */
 typedef struct VTH264RefMod {
     uint8_t modification_of_pic_nums_idc; /* 0, 1 (short-term), 2 (long-term) */
-    uint32_t value; /* abs_diff_pic_num_minus1 or long_term_pic_num */
+    uint32_t value;                       /* abs_diff_pic_num_minus1 or long_term_pic_num */
 } VTH264RefMod;
 
 #define VT_H264_MAX_REF_MODS 8
-#define VT_H264_MAX_MMCOS 8
+#define VT_H264_MAX_MMCOS    8
 
 typedef struct VTH264SliceHeader {
     uint8_t nal_unit_type; /* 1 or 5 */

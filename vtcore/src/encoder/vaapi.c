@@ -105,8 +105,8 @@ static int cmp_names(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-OSStatus vt_vaapi_display_open(const char *path, VTVaapiAcceptFn accept, void *user,
-                               Boolean quiet, VTVaapiDisplay *out) {
+OSStatus vt_vaapi_display_open(const char *path, VTVaapiAcceptFn accept, void *user, Boolean quiet,
+                               VTVaapiDisplay *out) {
     char names[128][32];
     const char *sorted[128];
     size_t n = 0;
@@ -210,7 +210,8 @@ OSStatus vt_vaapi_query_enc_caps(VADisplay dpy, VAProfile profile, Boolean prefe
         has_slice |= eps[i] == VAEntrypointEncSlice;
         has_lp |= eps[i] == VAEntrypointEncSliceLP;
     }
-    if (prefer_lp && has_lp && query_entrypoint(dpy, profile, VAEntrypointEncSliceLP, caps) == noErr)
+    if (prefer_lp && has_lp &&
+        query_entrypoint(dpy, profile, VAEntrypointEncSliceLP, caps) == noErr)
         return noErr;
     if (has_slice && query_entrypoint(dpy, profile, VAEntrypointEncSlice, caps) == noErr)
         return noErr;
@@ -269,16 +270,15 @@ OSStatus vt_vaapi_add_misc(VADisplay dpy, VAContextID ctx, VTVaapiBufList *list,
     return os;
 }
 
-OSStatus vt_vaapi_add_packed(VADisplay dpy, VAContextID ctx, VTVaapiBufList *list,
-                             uint32_t type, const uint8_t *data, size_t bits) {
+OSStatus vt_vaapi_add_packed(VADisplay dpy, VAContextID ctx, VTVaapiBufList *list, uint32_t type,
+                             const uint8_t *data, size_t bits) {
     VAEncPackedHeaderParameterBuffer ph;
     OSStatus os;
     memset(&ph, 0, sizeof(ph));
     ph.type = type;
     ph.bit_length = (uint32_t)bits;
     ph.has_emulation_bytes = 1;
-    os = vt_vaapi_add_buffer(dpy, ctx, list, VAEncPackedHeaderParameterBufferType, &ph,
-                             sizeof(ph));
+    os = vt_vaapi_add_buffer(dpy, ctx, list, VAEncPackedHeaderParameterBufferType, &ph, sizeof(ph));
     if (os == noErr)
         os = vt_vaapi_add_buffer(dpy, ctx, list, VAEncPackedHeaderDataBufferType, data,
                                  (bits + 7) / 8);
@@ -335,8 +335,8 @@ static OSStatus upload_via(VADisplay dpy, VAImage *img, const VTEncoderFrame *f,
     return st == VA_STATUS_SUCCESS ? noErr : vt_vaapi_status(st, "vaUnmapBuffer (image)", FALSE);
 }
 
-OSStatus vt_vaapi_upload(VADisplay dpy, VASurfaceID surface, const VTEncoderFrame *f,
-                         int enc_width, int enc_height, Boolean *no_derive) {
+OSStatus vt_vaapi_upload(VADisplay dpy, VASurfaceID surface, const VTEncoderFrame *f, int enc_width,
+                         int enc_height, Boolean *no_derive) {
     VAImage img;
     VAStatus st;
     OSStatus os;
@@ -363,8 +363,8 @@ OSStatus vt_vaapi_upload(VADisplay dpy, VASurfaceID surface, const VTEncoderFram
         return vt_vaapi_status(st, "vaCreateImage", FALSE);
     os = upload_via(dpy, &img, f, enc_width, enc_height);
     if (os == noErr) {
-        st = vaPutImage(dpy, surface, img.image_id, 0, 0, (unsigned)enc_width,
-                        (unsigned)enc_height, 0, 0, (unsigned)enc_width, (unsigned)enc_height);
+        st = vaPutImage(dpy, surface, img.image_id, 0, 0, (unsigned)enc_width, (unsigned)enc_height,
+                        0, 0, (unsigned)enc_width, (unsigned)enc_height);
         if (st != VA_STATUS_SUCCESS)
             os = vt_vaapi_status(st, "vaPutImage", FALSE);
     }

@@ -48,8 +48,8 @@ typedef Boolean (*VTVaapiAcceptFn)(VADisplay dpy, void *user);
  * by VTCORE_VAAPI_DEVICE, else the first render node that `accept` (may be
  * NULL) takes. Returns noErr, or kVTCouldNotFindVideoEncoderErr when there is
  * no (usable) device; logs only at debug level when quiet. */
-OSStatus vt_vaapi_display_open(const char *path, VTVaapiAcceptFn accept, void *user,
-                               Boolean quiet, VTVaapiDisplay *out);
+OSStatus vt_vaapi_display_open(const char *path, VTVaapiAcceptFn accept, void *user, Boolean quiet,
+                               VTVaapiDisplay *out);
 /* vaTerminate + close; safe on a zeroed or already closed display. */
 void vt_vaapi_display_close(VTVaapiDisplay *d);
 
@@ -107,8 +107,8 @@ OSStatus vt_vaapi_add_misc(VADisplay dpy, VAContextID ctx, VTVaapiBufList *list,
                            VAEncMiscParameterType type, const void *data, size_t size);
 /* A packed header (parameters + data) of `bits` bits, emulation prevention
  * already applied. */
-OSStatus vt_vaapi_add_packed(VADisplay dpy, VAContextID ctx, VTVaapiBufList *list,
-                             uint32_t type, const uint8_t *data, size_t bits);
+OSStatus vt_vaapi_add_packed(VADisplay dpy, VAContextID ctx, VTVaapiBufList *list, uint32_t type,
+                             const uint8_t *data, size_t bits);
 void vt_vaapi_destroy_buffers(VADisplay dpy, VTVaapiBufList *list);
 
 /* Copies a frame (NV12 or I420, width x height) into an NV12 surface of

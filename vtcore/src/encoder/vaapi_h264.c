@@ -11,8 +11,9 @@
  *
  * How the VideoToolbox knobs map (mirrors x264.c where the hardware allows):
  *
- *  device   VTCORE_VAAPI_DEVICE, else the first /dev/dri/renderD* whose
- *           driver offers H.264 encoding with packed headers.
+ *  device   the encoder specification's device (VTEncoderConfig.device), else
+ *           VTCORE_VAAPI_DEVICE, else the first /dev/dri/renderD* whose driver
+ *           offers H.264 encoding with packed headers.
  *  profile  AUTO -> High (else Main, else Constrained Baseline);
  *           Baseline/ConstrainedBaseline -> VAProfileH264ConstrainedBaseline,
  *           profile_idc 66 + constraint_set0/1; Extended -> the same stream
@@ -63,12 +64,12 @@
 #include "log.h"
 #include "mem.h"
 
-#define MAX_B_FRAMES 2
-#define MAX_IN_SURFACES (MAX_B_FRAMES + 2)
-#define MAX_REC_SURFACES 4
-#define PTS_RING 64
+#define MAX_B_FRAMES       2
+#define MAX_IN_SURFACES    (MAX_B_FRAMES + 2)
+#define MAX_REC_SURFACES   4
+#define PTS_RING           64
 #define LOG2_MAX_FRAME_NUM 8
-#define LOG2_MAX_POC_LSB 8
+#define LOG2_MAX_POC_LSB   8
 
 typedef enum PicType { PIC_IDR, PIC_P, PIC_B } PicType;
 
@@ -165,8 +166,7 @@ static Boolean caps_usable(const VTVaapiEncCaps *caps) {
         return FALSE;
     }
     if (!(caps->rc_modes & (VA_RC_CQP | VA_RC_CBR | VA_RC_VBR | VA_RC_ICQ | VA_RC_QVBR))) {
-        vt_debug("vaapi: profile %d: no usable rate control (0x%x)", caps->profile,
-                 caps->rc_modes);
+        vt_debug("vaapi: profile %d: no usable rate control (0x%x)", caps->profile, caps->rc_modes);
         return FALSE;
     }
     return TRUE;
@@ -213,6 +213,18 @@ static Boolean format_is_full_range(uint32_t fourcc) {
 static Boolean profile_is_baseline_family(VTH264Profile p) {
     return p == VT_H264_PROFILE_BASELINE || p == VT_H264_PROFILE_CONSTRAINED_BASELINE ||
            p == VT_H264_PROFILE_EXTENDED;
+}
+
+/* The render node named by the encoder specification (VTEncoderConfig.device,
+ * once backend.h has it: it defines VT_ENCODER_CONFIG_HAS_DEVICE), else NULL
+ * for VTCORE_VAAPI_DEVICE / the first usable render node. */
+static const char *config_device(const VTEncoderConfig *cfg) {
+#ifdef VT_ENCODER_CONFIG_HAS_DEVICE
+    return cfg->device;
+#else
+    (void)cfg;
+    return NULL;
+#endif
 }
 
 static Boolean config_low_delay(const VTEncoderConfig *cfg) {
@@ -313,7 +325,7 @@ static OSStatus map_rate_control(VaH264Ctx *c, const VTEncoderConfig *cfg) {
             avg = peak;
         rc = has_quality && rc_supported(c, VT_VAAPI_RC_QVBR) ? VT_VAAPI_RC_QVBR
              : rc_supported(c, VT_VAAPI_RC_VBR)               ? VT_VAAPI_RC_VBR
-                                                             : VT_VAAPI_RC_CBR;
+                                                              : VT_VAAPI_RC_CBR;
         if (rc == VT_VAAPI_RC_CBR)
             peak = avg;
     } else if (cfg->data_rate_limit_count) {
@@ -445,8 +457,8 @@ static OSStatus build_headers(VaH264Ctx *c) {
                                : vt_h264_level_pick(profile_idc, (unsigned)c->enc_width,
                                                     (unsigned)c->enc_height, c->fps, rate, refs);
     if (!level) {
-        vt_warn("vaapi: %dx%d at %.3g fps exceeds every H.264 level", c->enc_width,
-                c->enc_height, c->fps);
+        vt_warn("vaapi: %dx%d at %.3g fps exceeds every H.264 level", c->enc_width, c->enc_height,
+                c->fps);
         return kVTParameterErr;
     }
     if (level == 9 && profile_idc != VT_H264_PROFILE_IDC_HIGH) { /* 1b outside High */
@@ -464,8 +476,8 @@ static OSStatus build_headers(VaH264Ctx *c) {
     s->vui_parameters_present_flag = 1;
     if (cfg->sar_width > 0 && cfg->sar_height > 0)
         vt_h264_vui_set_sar(v, (unsigned)cfg->sar_width, (unsigned)cfg->sar_height);
-    full_range = cfg->full_range != VT_UNSET ? cfg->full_range
-                                             : format_is_full_range(cfg->pixel_format);
+    full_range =
+        cfg->full_range != VT_UNSET ? cfg->full_range : format_is_full_range(cfg->pixel_format);
     if (cfg->colour_primaries >= 0 || cfg->transfer_characteristics >= 0 ||
         cfg->matrix_coefficients >= 0) {
         v->colour_description_present_flag = 1;
@@ -493,9 +505,9 @@ static OSStatus build_headers(VaH264Ctx *c) {
     v->max_dec_frame_buffering = (uint8_t)refs;
 
     memset(p, 0, sizeof(*p));
-    p->entropy_coding_mode_flag =
-        !profile_is_baseline_family(cfg->profile) && profile_idc != VT_H264_PROFILE_IDC_BASELINE &&
-        cfg->entropy != VT_ENTROPY_CAVLC;
+    p->entropy_coding_mode_flag = !profile_is_baseline_family(cfg->profile) &&
+                                  profile_idc != VT_H264_PROFILE_IDC_BASELINE &&
+                                  cfg->entropy != VT_ENTROPY_CAVLC;
     if (cfg->entropy == VT_ENTROPY_CABAC && !p->entropy_coding_mode_flag)
         vt_warn("vaapi: CABAC is not allowed in the %s profile; using CAVLC",
                 vt_encoder_h264_profile_name(cfg->profile));
@@ -506,13 +518,13 @@ static OSStatus build_headers(VaH264Ctx *c) {
     vt_bs_init(&bs, rbsp, sizeof(rbsp));
     if (vt_h264_write_sps(&bs, s) < 0)
         return kVTParameterErr;
-    c->sps_nal_size = vt_h264_nal_write(c->sps_nal, sizeof(c->sps_nal), 1, 3, VT_H264_NAL_SPS,
-                                        rbsp, bs.bits);
+    c->sps_nal_size =
+        vt_h264_nal_write(c->sps_nal, sizeof(c->sps_nal), 1, 3, VT_H264_NAL_SPS, rbsp, bs.bits);
     vt_bs_init(&bs, rbsp, sizeof(rbsp));
     if (vt_h264_write_pps(&bs, s, p) < 0)
         return kVTParameterErr;
-    c->pps_nal_size = vt_h264_nal_write(c->pps_nal, sizeof(c->pps_nal), 1, 3, VT_H264_NAL_PPS,
-                                        rbsp, bs.bits);
+    c->pps_nal_size =
+        vt_h264_nal_write(c->pps_nal, sizeof(c->pps_nal), 1, 3, VT_H264_NAL_PPS, rbsp, bs.bits);
     if (!c->sps_nal_size || !c->pps_nal_size)
         return kVTParameterErr;
     return noErr;
@@ -586,12 +598,12 @@ static OSStatus open_va(VaH264Ctx *c) {
         return vt_vaapi_status(st, "vaCreateConfig", FALSE);
     c->have_config = TRUE;
 
-    st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, (unsigned)c->enc_width,
-                          (unsigned)c->enc_height, c->in_surfaces, MAX_IN_SURFACES, NULL, 0);
+    st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, (unsigned)c->enc_width, (unsigned)c->enc_height,
+                          c->in_surfaces, MAX_IN_SURFACES, NULL, 0);
     if (st != VA_STATUS_SUCCESS)
         return vt_vaapi_status(st, "vaCreateSurfaces", FALSE);
-    st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, (unsigned)c->enc_width,
-                          (unsigned)c->enc_height, c->rec_surfaces, MAX_REC_SURFACES, NULL, 0);
+    st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, (unsigned)c->enc_width, (unsigned)c->enc_height,
+                          c->rec_surfaces, MAX_REC_SURFACES, NULL, 0);
     if (st != VA_STATUS_SUCCESS) {
         vaDestroySurfaces(dpy, c->in_surfaces, MAX_IN_SURFACES);
         return vt_vaapi_status(st, "vaCreateSurfaces", FALSE);
@@ -657,8 +669,8 @@ static OSStatus vaapi_h264_open(const VTEncoderConfig *cfg, const VTEncoderCallb
     fps_to_rational(c->fps, &c->fr_num, &c->fr_den);
 
     /* the device is looked up again (not from the cached probe): the
-     * environment may name another one by now */
-    st = vt_vaapi_display_open(NULL, accept_h264, NULL, FALSE, &c->disp);
+     * specification or the environment may name another one by now */
+    st = vt_vaapi_display_open(config_device(cfg), accept_h264, NULL, FALSE, &c->disp);
     if (st != noErr) {
         vt_warn("vaapi: no usable VA-API device");
         ctx_free(c);
@@ -739,8 +751,8 @@ static int64_t next_dts(VaH264Ctx *c, const VaFrame *f) {
     int64_t dts = f->pts, k = c->decoded;
     if (c->b_frames) {
         if (k == 0) {
-            int64_t step = f->duration > 0 ? f->duration
-                                            : (int64_t)floor(c->cfg.timescale / c->fps + 0.5);
+            int64_t step =
+                f->duration > 0 ? f->duration : (int64_t)floor(c->cfg.timescale / c->fps + 0.5);
             dts = f->pts - (step > 0 ? step : 1);
         } else {
             dts = c->ring_pts[(k - 1) % PTS_RING];
@@ -783,8 +795,9 @@ static OSStatus emit_coded(VaH264Ctx *c, const VaFrame *f, PicType type, size_t 
     out.size = avcc_size;
     out.is_keyframe = type == PIC_IDR;
     out.is_reference = type != PIC_B;
-    out.frame_type = type == PIC_IDR ? VT_FRAME_TYPE_I : type == PIC_P ? VT_FRAME_TYPE_P
-                                                                       : VT_FRAME_TYPE_B;
+    out.frame_type = type == PIC_IDR ? VT_FRAME_TYPE_I
+                     : type == PIC_P ? VT_FRAME_TYPE_P
+                                     : VT_FRAME_TYPE_B;
     out.pts = f->pts;
     out.dts = next_dts(c, f);
     out.duration = f->duration;
@@ -929,9 +942,8 @@ static OSStatus encode_picture(VaH264Ctx *c, const VaFrame *f, PicType type) {
     if (type == PIC_IDR) {
         VAEncSequenceParameterBufferH264 seq;
         const VTH264SPS *s = &c->sps;
-        uint32_t gop = c->cfg.max_keyframe_interval > 0
-                           ? (uint32_t)c->cfg.max_keyframe_interval
-                           : (uint32_t)floor(c->fps * 10.0 + 0.5);
+        uint32_t gop = c->cfg.max_keyframe_interval > 0 ? (uint32_t)c->cfg.max_keyframe_interval
+                                                        : (uint32_t)floor(c->fps * 10.0 + 0.5);
         if (!c->cfg.allow_temporal_compression)
             gop = 1;
         memset(&seq, 0, sizeof(seq));
@@ -1037,8 +1049,7 @@ static OSStatus encode_picture(VaH264Ctx *c, const VaFrame *f, PicType type) {
         st = kVTVideoEncoderMalfunctionErr;
     }
     if (st == noErr) {
-        n = vt_h264_nal_write(nal, sizeof(nal), 1, sh.nal_ref_idc, sh.nal_unit_type, rbsp,
-                              bs.bits);
+        n = vt_h264_nal_write(nal, sizeof(nal), 1, sh.nal_ref_idc, sh.nal_unit_type, rbsp, bs.bits);
         /* exact length: the last byte holds bits % 8 header bits */
         size_t bits = n * 8 - (bs.bits % 8 ? 8 - bs.bits % 8 : 0);
         st = n ? vt_vaapi_add_packed(dpy, c->context, &bl, VAEncPackedHeaderSlice, nal, bits)

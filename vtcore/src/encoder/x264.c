@@ -56,6 +56,23 @@
  *           format), SAR. Odd sizes are encoded one pixel larger (the last
  *           column/row repeated) because 4:2:0 cropping works in 2-pixel
  *           units; the SPS then crops to that even size.
+ *  passes   Multi-pass (VTEncoderConfig.multipass, only with AverageBitRate):
+ *           ANALYSIS writes x264's statistics (psz_stat_out, plus the
+ *           ".mbtree" file) with the full settings (not x264's fast first
+ *           pass: its output is a complete stream in the profile asked for,
+ *           and its bit model matches the final pass, which then lands on the
+ *           rate); FINAL reads them (psz_stat_in) with x264's rate tolerance
+ *           at 0.1 (default 1). Both use plain ABR at the average rate, with a
+ *           VBV only from DataRateLimits (the 1-pass ABR's VBV at the average
+ *           rate would forbid the redistribution of bits the second pass
+ *           exists for). x264 writes "<path>.temp" and renames it when the
+ *           instance closes, so an old instance is closed before a multi-pass
+ *           one opens, and an instance reopened after frames went through (a
+ *           flush in the middle of a pass) encodes as a single pass: its
+ *           statistics would not line up with the other pass.
+ *  totals   SourceFrameCount (or ExpectedDuration x frame rate) ->
+ *           i_frame_total (not in a FINAL pass: x264 takes the count from the
+ *           statistics); MoreFramesBeforeStart/AfterEnd -> b_stitchable.
  *  output   b_annexb=0 gives 4-byte big-endian NAL lengths (AVCC);
  *           b_repeat_headers=0 keeps SPS/PPS out of band (x264_encoder_headers).
  *           The SPS VUI timing is rewritten to the nominal frame rate
@@ -136,6 +153,7 @@ typedef struct X264Ctx {
     Boolean have_last_dts;
     int64_t last_dts;
     Boolean submitted;    /* a frame went into the current x264 instance */
+    Boolean fed;          /* a frame went into any instance of this context */
     Boolean needs_reopen; /* after flush: x264's lookahead has been shut down */
     Boolean failed;
 
@@ -333,6 +351,9 @@ static OSStatus map_config(const VTEncoderConfig *cfg, const X264Timing *tm, x26
     p->b_stitchable = cfg->more_frames_before_start || cfg->more_frames_after_end;
     if (cfg->source_frame_count > 0 && cfg->source_frame_count <= INT_MAX)
         p->i_frame_total = (int)cfg->source_frame_count;
+    else if (cfg->expected_duration > 0.0 && tm->fps > 0.0 &&
+             cfg->expected_duration * tm->fps < (double)INT_MAX)
+        p->i_frame_total = (int)ceil(cfg->expected_duration * tm->fps - 1e-6);
     if (cfg->max_slice_bytes > 0)
         p->i_slice_max_size = cfg->max_slice_bytes;
 
@@ -414,6 +435,10 @@ static OSStatus map_config(const VTEncoderConfig *cfg, const X264Timing *tm, x26
         p->rc.i_bitrate = k;
         p->rc.i_vbv_max_bitrate = k;
         p->rc.i_vbv_buffer_size = bufsize;
+        if (cfg->multipass != VT_MULTIPASS_OFF && !cfg->data_rate_limit_count) {
+            p->rc.i_vbv_max_bitrate = 0; /* plain ABR: see "passes" above */
+            p->rc.i_vbv_buffer_size = 0;
+        }
         break;
     }
     case RC_LOSSLESS:
@@ -479,6 +504,21 @@ static OSStatus map_config(const VTEncoderConfig *cfg, const X264Timing *tm, x26
     }
     if (profile && x264_param_apply_profile(p, profile) < 0)
         return kVTParameterErr;
+
+    /* multi-pass (average bit rate only; see "passes" above) */
+    if (cfg->multipass != VT_MULTIPASS_OFF && config_rc_kind(cfg) == RC_ABR) {
+        if (!cfg->multipass_stats_path || !cfg->multipass_stats_path[0])
+            return kVTParameterErr;
+        if (cfg->multipass == VT_MULTIPASS_ANALYSIS) {
+            p->rc.b_stat_write = 1;
+            p->rc.psz_stat_out = (char *)(uintptr_t)cfg->multipass_stats_path;
+        } else {
+            p->rc.b_stat_read = 1;
+            p->rc.psz_stat_in = (char *)(uintptr_t)cfg->multipass_stats_path;
+            p->rc.f_rate_tolerance = 0.1f; /* hold the plan: land on the average rate */
+            p->i_frame_total = 0;          /* the statistics know the count */
+        }
+    }
     return noErr;
 }
 
@@ -804,6 +844,13 @@ static void free_pad(X264Ctx *c) {
  * instance, if any, is closed only when the new one works. */
 static OSStatus open_encoder(X264Ctx *c) {
     x264_param_t p;
+    if (c->cfg.multipass != VT_MULTIPASS_OFF && c->fed) {
+        /* A new instance in the middle of a pass (after a flush): its
+         * statistics would not line up with the other pass. */
+        vt_warn("x264: encoder restarted inside a multi-pass pass; encoding the rest in one pass");
+        c->cfg.multipass = VT_MULTIPASS_OFF;
+        c->cfg.multipass_stats_path = NULL;
+    }
     OSStatus st = map_config(&c->cfg, &c->timing, &p);
     if (st != noErr) {
         vt_warn("x264: configuration rejected (profile %s)",
@@ -831,6 +878,11 @@ static OSStatus open_encoder(X264Ctx *c) {
         }
     }
 
+    if (c->enc && (p.rc.b_stat_write || p.rc.b_stat_read)) {
+        /* Never two instances on the same statistics files. */
+        x264_encoder_close(c->enc);
+        c->enc = NULL;
+    }
     x264_t *enc = x264_encoder_open(&p);
     uint8_t *sps = NULL, *pps = NULL;
     size_t sps_size = 0, pps_size = 0;
@@ -1097,6 +1149,7 @@ static OSStatus x264_backend_encode(void *ctx, const VTEncoderFrame *f) {
         return kVTVideoEncoderMalfunctionErr;
     }
     c->submitted = TRUE;
+    c->fed = TRUE;
     c->next_index++;
     c->have_last_pts = TRUE;
     c->last_pts = f->pts;
@@ -1152,6 +1205,7 @@ static Boolean static_fields_equal(const VTEncoderConfig *a, const VTEncoderConf
            SAME(maximize_power_efficiency) && SAME(low_latency_rate_control) && SAME(threads) &&
            SAME(colour_primaries) && SAME(transfer_characteristics) && SAME(matrix_coefficients) &&
            SAME(full_range) && SAME(sar_width) && SAME(sar_height) && SAME(max_slice_bytes) &&
+           SAME(multipass) && SAME(multipass_stats_path) &&
            (a->pixel_format == b->pixel_format || !b->pixel_format ||
             format_is_full_range(a->pixel_format) == format_is_full_range(b->pixel_format));
 #undef SAME
@@ -1247,7 +1301,7 @@ const VTEncoderBackend vt_x264_backend = {
     .hardware = FALSE,
     .caps = VT_CAP_BFRAMES | VT_CAP_CBR | VT_CAP_CRF | VT_CAP_LOSSLESS | VT_CAP_RECONFIG |
             VT_CAP_LOW_LATENCY | VT_CAP_DATA_RATE | VT_CAP_QP_RANGE | VT_CAP_SLICE_BYTES |
-            VT_CAP_OPEN_GOP | VT_CAP_ODD_SIZE,
+            VT_CAP_OPEN_GOP | VT_CAP_ODD_SIZE | VT_CAP_MULTIPASS,
     .native_formats = x264_native_formats,
     .probe = x264_backend_probe,
     .open = x264_backend_open,

@@ -66,6 +66,9 @@ typedef struct VTCompressionConfig {
     int64_t source_frame_count; /* 0 = unknown */
     double expected_duration;   /* seconds, 0 = unknown */
 
+    /* multi-pass */
+    CFTypeRef multi_pass_storage; /* MultiPassStorage: VTMultiPassStorageRef or NULL */
+
     /* format description / VUI */
     VTOptInt32 color_primaries; /* H.273 code points (see VT_CS_COLOR_NO_CODE) */
     VTOptInt32 transfer_function;

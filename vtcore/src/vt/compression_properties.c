@@ -325,6 +325,10 @@ static const VTPropertySpec compression_rows[] = {
       .flags = LIVE | SER, .min = 0, .max = 9e15 },
     { KEY(ExpectedDuration),      .kind = VT_PROP_DOUBLE, .offset = CFG(expected_duration),
       .flags = LIVE | SER, .min = 0, .max = 1e12 },
+    { KEY(MultiPassStorage),      .kind = VT_PROP_CFTYPE, .offset = CFG(multi_pass_storage),
+      .type_id = VT_TYPE_ID_MULTI_PASS_STORAGE, .caps = VT_CAP_MULTIPASS,
+      .doc = "Enables VTCompressionSessionBeginPass/EndPass (two passes with AverageBitRate). "
+             "Cannot change while a pass runs." },
 
     /* ---- format description / VUI ---- */
     { KEY(ColorPrimaries),   .kind = VT_PROP_ENUM, .offset = CFG(color_primaries),

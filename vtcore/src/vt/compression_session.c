@@ -36,10 +36,25 @@
  * backend->reconfigure() (live values: no drain). A change the running
  * encoder cannot take (kVTPropertyNotSupportedErr) is applied by flushing the
  * pending frames and reconfiguring the idle encoder (x264 then reopens).
+ *
+ * Multi-pass (kVTCompressionPropertyKey_MultiPassStorage, HandBrake's
+ * sequence): BeginPass opens a fresh encoder instance per pass; with
+ * AverageBitRate on a VT_CAP_MULTIPASS backend the first pass is an analysis
+ * pass writing the storage's statistics and EndPass (flush + close, which
+ * completes the statistics) asks for one more pass over the whole clip;
+ * the next pass (or any pass begun with kVTCompressionSessionBeginFinalPass
+ * once statistics exist) reads them. Every pass emits its frames. Other rate
+ * controls need no second pass: their first pass is final. Each pass
+ * restarts the timestamp checks; frames outside the ranges given by
+ * GetTimeRangesForNextPass are refused. A drain in the middle of a pass
+ * (CompleteFrames, a non-live property change) makes its statistics
+ * incomplete: the rest of the pass is encoded in one pass and no further
+ * pass is requested.
  */
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <CoreMedia/CoreMedia.h>
@@ -55,6 +70,7 @@
 #include "mem.h"
 #include "runtime.h"
 #include "vt/compression_internal.h"
+#include "vt/multipass_internal.h"
 #include "vt/session.h"
 
 #define CS_DEFAULT_TIMESCALE 90000
@@ -134,6 +150,19 @@ struct OpaqueVTCompressionSession {
     CSFrame *free_frames;
 
     long pending; /* accepted, callback not returned yet (atomic) */
+
+    /* ---- multi-pass (enc_lock; pass_active is also read atomically) ---- */
+    Boolean pass_active;
+    VTMultiPassStorageRef pass_storage; /* retained while a pass runs */
+    VTMultiPassMode pass_mode;
+    Boolean pass_flushed; /* the encoder was drained during this pass */
+    Boolean pass_broken;  /* ... and got frames afterwards: statistics incomplete */
+    int64_t pass_frames;
+    CMTime pass_first_pts, pass_end; /* extent of this pass's frames */
+    CMTimeRange pass_ranges[1];      /* frames of this pass must lie inside */
+    CMItemCount pass_range_count;    /* 0 = anywhere */
+    CMTimeRange next_ranges[1];      /* GetTimeRangesForNextPass */
+    CMItemCount next_range_count;    /* 0 = no further pass requested */
 };
 
 typedef struct OpaqueVTCompressionSession CS;
@@ -577,6 +606,10 @@ static void build_config(CS *s, VTEncoderConfig *cfg) {
     cfg->more_frames_after_end = c->more_frames_after_end;
     cfg->source_frame_count = c->source_frame_count;
     cfg->expected_duration = c->expected_duration;
+    if (s->pass_active && !s->pass_broken && s->pass_mode != VT_MULTIPASS_OFF) {
+        cfg->multipass = s->pass_mode;
+        cfg->multipass_stats_path = vt_multipass_storage_get_stats_path(s->pass_storage);
+    }
 }
 
 /* Frame size in macroblocks and whether it fits level `limits`. */
@@ -725,6 +758,8 @@ static OSStatus ensure_encoder(CS *s) {
             /* Not a live change: finish the pending frames, then retry on
              * the idle encoder, or start a new one. */
             vt_debug("VTCompressionSession: draining the encoder to apply new settings");
+            if (s->pass_active)
+                s->pass_flushed = TRUE;
             st = be->flush(s->enc);
             if (st == noErr)
                 st = be->reconfigure ? be->reconfigure(s->enc, &cfg) : kVTPropertyNotSupportedErr;
@@ -924,6 +959,11 @@ static Boolean row_is(const VTPropertySpec *row, const CFStringRef *key) {
 static OSStatus cs_will_set(VTSessionBase *base, const VTPropertySpec *row, CFTypeRef value) {
     CS *s = (CS *)base;
     int32_t v;
+    if (row_is(row, &kVTCompressionPropertyKey_MultiPassStorage) &&
+        __atomic_load_n(&s->pass_active, __ATOMIC_ACQUIRE)) {
+        vt_debug("VTCompressionSession: MultiPassStorage cannot change during a pass");
+        return kVTParameterErr;
+    }
     if (!value)
         return noErr;
     if (row_is(row, &kVTCompressionPropertyKey_ProfileLevel) &&
@@ -1188,6 +1228,46 @@ CFTypeID VTCompressionSessionGetTypeID(void) {
 }
 
 /* ------------------------------------------------------------------ */
+/* Multi-pass helpers (enc_lock held)                                  */
+
+/* Whether pts lies in the time ranges requested for this pass (anywhere
+ * when there are none). */
+static Boolean cs_pass_accepts(const CS *s, CMTime pts) {
+    if (s->pass_range_count == 0)
+        return TRUE;
+    for (CMItemCount i = 0; i < s->pass_range_count; i++) {
+        if (CMTimeRangeContainsTime(s->pass_ranges[i], pts))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Extends the extent of this pass by one accepted frame. */
+static void cs_pass_note_frame(CS *s, CMTime pts, CMTime duration) {
+    CMTime end = CMTIME_IS_NUMERIC(duration) && duration.value > 0
+                     ? CMTimeAdd(pts, duration)
+                     : CMTimeAdd(pts, CMTimeMake(1, pts.timescale));
+    if (s->pass_frames++ == 0)
+        s->pass_first_pts = pts;
+    s->pass_end = end;
+}
+
+/* Leaves the running pass: the storage gets its result, timestamps restart. */
+static void cs_pass_leave(CS *s, Boolean wrote_statistics) {
+    vt_multipass_storage_end_pass(s->pass_storage, wrote_statistics);
+    if (s->pass_frames > 0)
+        vt_multipass_storage_set_time_range(
+            s->pass_storage, CMTimeRangeFromTimeToTime(s->pass_first_pts, s->pass_end));
+    CFRelease(s->pass_storage);
+    s->pass_storage = NULL;
+    s->pass_range_count = 0;
+    s->have_last_pts = FALSE;
+    s->have_last_dts = FALSE;
+    s->derived_seq++;
+    __atomic_store_n(&s->pass_active, FALSE, __ATOMIC_RELEASE);
+}
+
+/* ------------------------------------------------------------------ */
 /* Invalidation and destruction                                        */
 
 /* Stops the session: the encoder is closed (its pending frames come out as
@@ -1201,6 +1281,8 @@ static void invalidate(CS *s) {
         s->backend->close(s->enc);
         s->enc = NULL;
     }
+    if (s->pass_active)
+        cs_pass_leave(s, FALSE); /* an unfinished pass leaves no statistics */
     /* A backend that lost frames: they still get their one callback. */
     while (s->inflight.next != &s->inflight) {
         CSFrame *f = s->inflight.next;
@@ -1342,6 +1424,16 @@ OSStatus VTCompressionSessionEncodeFrame(VTCompressionSessionRef session,
         st = kVTParameterErr;
         goto out;
     }
+    if (s->pass_active && !cs_pass_accepts(s, presentationTimeStamp)) {
+        vt_debug("VTCompressionSessionEncodeFrame: frame outside the time ranges of this pass");
+        st = kVTParameterErr;
+        goto out;
+    }
+    if (s->pass_active && s->pass_flushed && s->pass_frames > 0 && !s->pass_broken) {
+        vt_warn("VTCompressionSession: frames after a drain inside a pass: no further pass");
+        s->pass_broken = TRUE; /* statistics incomplete (see the top of the file) */
+        s->derived_seq++;
+    }
     if (frameProperties) {
         CFTypeRef v = vt_cf_dict_get(frameProperties, kVTEncodeFrameOptionKey_ForceKeyFrame);
         Boolean b;
@@ -1408,6 +1500,8 @@ OSStatus VTCompressionSessionEncodeFrame(VTCompressionSessionRef session,
     s->have_last_pts = TRUE;
     s->last_pts = presentationTimeStamp;
     s->last_ticks = ticks;
+    if (s->pass_active)
+        cs_pass_note_frame(s, presentationTimeStamp, duration);
 
 out:
     pthread_mutex_unlock(&s->enc_lock);
@@ -1432,6 +1526,8 @@ OSStatus VTCompressionSessionCompleteFrames(VTCompressionSessionRef session,
         Boolean needed =
             !CMTIME_IS_NUMERIC(completeUntilPresentationTimeStamp) ||
             CMTimeCompare(s->inflight.next->pts, completeUntilPresentationTimeStamp) <= 0;
+        if (needed && s->pass_active)
+            s->pass_flushed = TRUE;
         if (needed)
             st = s->backend->flush(s->enc);
     }
@@ -1465,22 +1561,82 @@ OSStatus VTCompressionSessionEncodeMultiImageFrame(VTCompressionSessionRef sessi
     return closed ? kVTInvalidSessionErr : kVTCouldNotFindVideoEncoderErr;
 }
 
-/* Multi-pass: kVTCompressionPropertyKey_MultiPassStorage is not a supported
- * property, so no pass can begin: kVTPropertyNotSupportedErr. */
-static OSStatus multipass_status(VTCompressionSessionRef session) {
-    CS *s = cs_from_ref(session);
-    VT_CHECK_ARG(s != NULL, kVTParameterErr);
-    pthread_mutex_lock(&s->enc_lock);
-    Boolean closed = s->closed;
-    pthread_mutex_unlock(&s->enc_lock);
-    return closed ? kVTInvalidSessionErr : kVTPropertyNotSupportedErr;
-}
+/* ---- multi-pass (see the top of the file) ---- */
 
 OSStatus VTCompressionSessionBeginPass(VTCompressionSessionRef session,
                                        VTCompressionSessionOptionFlags beginPassFlags,
                                        uint32_t *reserved) {
-    (void)beginPassFlags, (void)reserved;
-    return multipass_status(session);
+    (void)reserved;
+    CS *s = cs_from_ref(session);
+    VT_CHECK_ARG(s != NULL, kVTParameterErr);
+    pthread_mutex_lock(&s->enc_lock);
+    OSStatus st = noErr;
+    VTMultiPassStorageRef storage = NULL;
+    Boolean abr;
+    int completed = 0;
+    char identity[160];
+    if (s->closed) {
+        st = kVTInvalidSessionErr;
+        goto out;
+    }
+    if (s->pass_active) {
+        vt_debug("VTCompressionSessionBeginPass: a pass is already running");
+        st = kVTParameterErr;
+        goto out;
+    }
+    vt_session_lock(&s->base);
+    if (s->config.multi_pass_storage)
+        storage = (VTMultiPassStorageRef)CFRetain(s->config.multi_pass_storage);
+    abr = s->config.average_bit_rate > 0 && s->config.constant_bit_rate == 0;
+    vt_session_unlock(&s->base);
+    if (!storage) {
+        vt_debug("VTCompressionSessionBeginPass: kVTCompressionPropertyKey_MultiPassStorage "
+                 "is not set");
+        st = kVTParameterErr;
+        goto out;
+    }
+    snprintf(identity, sizeof(identity), "%s %dx%d %08x", s->backend->encoder_id, (int)s->width,
+             (int)s->height, (unsigned)s->codec_type);
+    st = vt_multipass_storage_begin_pass(storage, identity, &completed);
+    if (st != noErr) {
+        CFRelease(storage);
+        goto out;
+    }
+    /* Frames encoded before the pass are finished with their encoder. */
+    if (s->enc) {
+        (void)s->backend->flush(s->enc);
+        s->backend->close(s->enc);
+        s->enc = NULL;
+    }
+    VTMultiPassMode mode = VT_MULTIPASS_OFF;
+    if ((s->backend->caps & VT_CAP_MULTIPASS) && abr) {
+        if (completed == 0 && !(beginPassFlags & kVTCompressionSessionBeginFinalPass))
+            mode = VT_MULTIPASS_ANALYSIS;
+        else if (completed > 0 && vt_multipass_storage_has_statistics(storage))
+            mode = VT_MULTIPASS_FINAL;
+    }
+    s->pass_storage = storage;
+    s->pass_mode = mode;
+    s->pass_flushed = FALSE;
+    s->pass_broken = FALSE;
+    s->pass_frames = 0;
+    s->pass_range_count = s->next_range_count;
+    memcpy(s->pass_ranges, s->next_ranges, sizeof(s->pass_ranges));
+    s->next_range_count = 0;
+    s->have_last_pts = FALSE; /* every pass starts its timestamps again */
+    s->have_last_dts = FALSE;
+    s->derived_seq++;
+    __atomic_store_n(&s->pass_active, TRUE, __ATOMIC_RELEASE);
+    vt_debug("VTCompressionSessionBeginPass: pass %d (%s)", completed + 1,
+             mode == VT_MULTIPASS_ANALYSIS ? "analysis"
+             : mode == VT_MULTIPASS_FINAL  ? "final, with statistics"
+                                           : "single");
+out:
+    pthread_mutex_unlock(&s->enc_lock);
+    deliver(s, TRUE);
+    if (st == noErr)
+        vt_session_set_started(&s->base, FALSE);
+    return st;
 }
 
 OSStatus VTCompressionSessionEndPass(VTCompressionSessionRef session,
@@ -1488,7 +1644,43 @@ OSStatus VTCompressionSessionEndPass(VTCompressionSessionRef session,
     (void)reserved;
     if (furtherPassesRequestedOut)
         *furtherPassesRequestedOut = FALSE;
-    return multipass_status(session);
+    CS *s = cs_from_ref(session);
+    VT_CHECK_ARG(s != NULL, kVTParameterErr);
+    pthread_mutex_lock(&s->enc_lock);
+    OSStatus st = noErr;
+    Boolean further = FALSE;
+    if (s->closed) {
+        st = kVTInvalidSessionErr;
+        goto out;
+    }
+    if (!s->pass_active) {
+        vt_debug("VTCompressionSessionEndPass: no pass was begun");
+        st = kVTParameterErr;
+        goto out;
+    }
+    /* Every frame of the pass comes out; closing the encoder completes the
+     * statistics files. */
+    if (s->enc) {
+        st = s->backend->flush(s->enc);
+        s->backend->close(s->enc);
+        s->enc = NULL;
+    }
+    Boolean wrote = st == noErr && s->pass_mode == VT_MULTIPASS_ANALYSIS && !s->pass_broken &&
+                    s->pass_frames > 0;
+    /* NULL furtherPassesRequestedOut: the client ends with this pass. */
+    further = wrote && furtherPassesRequestedOut != NULL;
+    s->next_range_count = further ? 1 : 0;
+    if (further)
+        s->next_ranges[0] = CMTimeRangeFromTimeToTime(s->pass_first_pts, s->pass_end);
+    cs_pass_leave(s, wrote);
+out:
+    pthread_mutex_unlock(&s->enc_lock);
+    deliver(s, TRUE);
+    if (st == noErr)
+        vt_session_set_started(&s->base, FALSE);
+    if (furtherPassesRequestedOut)
+        *furtherPassesRequestedOut = further;
+    return st;
 }
 
 OSStatus VTCompressionSessionGetTimeRangesForNextPass(VTCompressionSessionRef session,
@@ -1498,5 +1690,21 @@ OSStatus VTCompressionSessionGetTimeRangesForNextPass(VTCompressionSessionRef se
         *timeRangeCountOut = 0;
     if (timeRangeArrayOut)
         *timeRangeArrayOut = NULL;
-    return multipass_status(session);
+    CS *s = cs_from_ref(session);
+    VT_CHECK_ARG(s != NULL && timeRangeCountOut != NULL && timeRangeArrayOut != NULL,
+                 kVTParameterErr);
+    pthread_mutex_lock(&s->enc_lock);
+    OSStatus st = noErr;
+    if (s->closed) {
+        st = kVTInvalidSessionErr;
+    } else if (s->next_range_count == 0) {
+        vt_debug("VTCompressionSessionGetTimeRangesForNextPass: no further pass was requested");
+        st = kVTParameterErr;
+    } else {
+        /* Owned by the session: valid until the next BeginPass/EndPass. */
+        *timeRangeCountOut = s->next_range_count;
+        *timeRangeArrayOut = s->next_ranges;
+    }
+    pthread_mutex_unlock(&s->enc_lock);
+    return st;
 }

@@ -237,10 +237,15 @@ static void silo_finalize(CFTypeRef obj) {
 }
 
 static CFStringRef silo_copy_description(CFTypeRef obj) {
-    const struct OpaqueVTFrameSilo *s = obj;
-    /* Unlocked snapshot: a description is informational. */
-    return vt_cf_string_create_printf("<VTFrameSilo %p samples=%zu+%zu ranges=%zu memory=%zu>", obj,
-                                      s->kept.n, s->pending.n, s->range_count, s->memory_bytes);
+    struct OpaqueVTFrameSilo *s = (struct OpaqueVTFrameSilo *)obj;
+    /* From inside an iteration callback the lock is already ours. */
+    Boolean locked = pthread_mutex_lock(&s->lock) == 0;
+    CFStringRef desc =
+        vt_cf_string_create_printf("<VTFrameSilo %p samples=%zu+%zu ranges=%zu memory=%zu>", obj,
+                                   s->kept.n, s->pending.n, s->range_count, s->memory_bytes);
+    if (locked)
+        pthread_mutex_unlock(&s->lock);
+    return desc;
 }
 
 static const VTClass silo_class = {

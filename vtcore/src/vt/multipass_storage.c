@@ -78,11 +78,14 @@ static void storage_finalize(CFTypeRef obj) {
 }
 
 static CFStringRef storage_copy_description(CFTypeRef obj) {
-    const struct OpaqueVTMultiPassStorage *s = obj;
-    /* Unlocked snapshot: a description is informational. */
-    return vt_cf_string_create_printf(
+    struct OpaqueVTMultiPassStorage *s = (struct OpaqueVTMultiPassStorage *)obj;
+    CFStringRef desc;
+    pthread_mutex_lock(&s->lock);
+    desc = vt_cf_string_create_printf(
         "<VTMultiPassStorage %p [%s] passes=%d%s%s>", obj, s->path ? s->path : "",
         s->completed_passes, s->closed ? " closed" : "", s->do_not_delete ? " do-not-delete" : "");
+    pthread_mutex_unlock(&s->lock);
+    return desc;
 }
 
 static const VTClass storage_class = {

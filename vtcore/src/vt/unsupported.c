@@ -7,7 +7,6 @@
  * function exists. Each one reports that the feature is missing:
  *
  *   family                      status returned (other results)
- *   pixel transfer session      kVTPixelTransferNotSupportedErr
  *   pixel rotation session      kVTPixelRotationNotSupportedErr
  *
  * NULL out-pointers of Create functions return kVTParameterErr; out-values
@@ -19,36 +18,6 @@
 #include <VideoToolbox/VideoToolbox.h>
 
 #include "runtime.h"
-
-/* ======== pixel transfer session ======== */
-
-/* placeholder: replaced by the VTPixelTransferSession issue */
-OSStatus VTPixelTransferSessionCreate(CFAllocatorRef allocator,
-                                      VTPixelTransferSessionRef *pixelTransferSessionOut) {
-    (void)allocator;
-    if (!pixelTransferSessionOut)
-        return kVTParameterErr;
-    *pixelTransferSessionOut = NULL;
-    return kVTPixelTransferNotSupportedErr;
-}
-
-/* placeholder: replaced by the VTPixelTransferSession issue */
-void VTPixelTransferSessionInvalidate(VTPixelTransferSessionRef session) {
-    (void)session;
-}
-
-/* placeholder: replaced by the VTPixelTransferSession issue */
-CFTypeID VTPixelTransferSessionGetTypeID(void) {
-    return VT_TYPE_ID_PIXEL_TRANSFER_SESSION;
-}
-
-/* placeholder: replaced by the VTPixelTransferSession issue */
-OSStatus VTPixelTransferSessionTransferImage(VTPixelTransferSessionRef session,
-                                             CVPixelBufferRef sourceBuffer,
-                                             CVPixelBufferRef destinationBuffer) {
-    (void)session, (void)sourceBuffer, (void)destinationBuffer;
-    return kVTPixelTransferNotSupportedErr;
-}
 
 /* ======== pixel rotation session ======== */
 

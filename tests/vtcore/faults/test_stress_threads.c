@@ -17,6 +17,8 @@
  *             kVTInvalidSessionErr, and no callback comes after Invalidate
  *             has returned.
  *   reentrant the callback itself sets/copies properties and completes.
+ *   transfer  one VTPixelTransferSession used by 4 threads at once while a
+ *             fifth changes its properties.
  *
  * No timing assertions: only counts and orderings.
  * VTCORE_STRESS_FRAMES scales the frame counts (default 30).
@@ -37,20 +39,20 @@ static int frames_per_thread = 30;
  * and main() adds them up. */
 static atomic_int thread_checks, thread_failures;
 
-#define TCHECK_MSG(cond, ...)                                                                      \
-    do {                                                                                           \
-        atomic_fetch_add(&thread_checks, 1);                                                       \
-        if (!(cond)) {                                                                             \
-            atomic_fetch_add(&thread_failures, 1);                                                 \
-            fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond);               \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
+#define TCHECK_MSG(cond, ...)                                                        \
+    do {                                                                             \
+        atomic_fetch_add(&thread_checks, 1);                                         \
+        if (!(cond)) {                                                               \
+            atomic_fetch_add(&thread_failures, 1);                                   \
+            fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                            \
+            fputc('\n', stderr);                                                     \
+        }                                                                            \
     } while (0)
-#define TCHECK_EQ(a, b)                                                                            \
-    do {                                                                                           \
-        long long va_ = (long long)(a), vb_ = (long long)(b);                                      \
-        TCHECK_MSG(va_ == vb_, "%s = %lld, expected %lld", #a, va_, vb_);                          \
+#define TCHECK_EQ(a, b)                                                   \
+    do {                                                                  \
+        long long va_ = (long long)(a), vb_ = (long long)(b);             \
+        TCHECK_MSG(va_ == vb_, "%s = %lld, expected %lld", #a, va_, vb_); \
     } while (0)
 
 /* ---- shared output accounting ---- */
@@ -109,8 +111,8 @@ static void on_output(void *refcon, void *frame_refcon, OSStatus status, VTEncod
         CFNumberRef rate = CFNumberCreate(NULL, kCFNumberIntType, &(int){250000});
         VTSessionSetProperty(o->reenter, kVTCompressionPropertyKey_AverageBitRate, rate);
         CFRelease(rate);
-        if (VTSessionCopyProperty(o->reenter, kVTCompressionPropertyKey_NumberOfPendingFrames,
-                                  NULL, &v) == noErr &&
+        if (VTSessionCopyProperty(o->reenter, kVTCompressionPropertyKey_NumberOfPendingFrames, NULL,
+                                  &v) == noErr &&
             v)
             CFRelease(v);
     }
@@ -141,8 +143,7 @@ static VTCompressionSessionRef make_session(int w, int h, Output *o) {
     VTCompressionSessionRef s = NULL;
     OSStatus st = VTCompressionSessionCreate(NULL, w, h, kCMVideoCodecType_H264, NULL, NULL, NULL,
                                              on_output, o, &s);
-    TCHECK_MSG(st == noErr, "VTCompressionSessionCreate %dx%d: %s", w, h,
-              vtcore_status_string(st));
+    TCHECK_MSG(st == noErr, "VTCompressionSessionCreate %dx%d: %s", w, h, vtcore_status_string(st));
     return st == noErr ? s : NULL;
 }
 
@@ -265,8 +266,7 @@ static void *race_properties(void *arg) {
         const void *lv[2] = {a, b};
         CFArrayRef limits = CFArrayCreate(NULL, lv, 2, &kCFTypeArrayCallBacks);
         set_int(r->s, kVTCompressionPropertyKey_AverageBitRate, 80000 + (i % 9) * 10000);
-        VTSessionSetProperty(r->s, kVTCompressionPropertyKey_DataRateLimits,
-                             i % 3 ? limits : NULL);
+        VTSessionSetProperty(r->s, kVTCompressionPropertyKey_DataRateLimits, i % 3 ? limits : NULL);
         set_int(r->s, kVTCompressionPropertyKey_MaxKeyFrameInterval, 5 + i % 20);
         if (VTSessionCopyProperty(r->s, kVTCompressionPropertyKey_DataRateLimits, NULL, &v) ==
                 noErr &&
@@ -288,8 +288,8 @@ static void *race_properties(void *arg) {
 static void *race_complete(void *arg) {
     Race *r = arg;
     while (!atomic_load(&r->stop)) {
-        OSStatus st = VTCompressionSessionCompleteFrames(
-            r->s, CMTimeMake(atomic_load(&r->pts) - 3, 30));
+        OSStatus st =
+            VTCompressionSessionCompleteFrames(r->s, CMTimeMake(atomic_load(&r->pts) - 3, 30));
         TCHECK_MSG(st == noErr, "CompleteFrames: %s", vtcore_status_string(st));
         sched_yield();
     }
@@ -366,8 +366,8 @@ static void *inflight_encoder(void *arg) {
     }
     /* After Invalidate every call fails cleanly. */
     TCHECK_EQ(VTCompressionSessionEncodeFrame(r->s, pb, CMTimeMake(1 << 30, 30), kCMTimeInvalid,
-                                                 NULL, r, NULL),
-                 kVTInvalidSessionErr);
+                                              NULL, r, NULL),
+              kVTInvalidSessionErr);
     CVPixelBufferRelease(pb);
     return NULL;
 }
@@ -436,6 +436,78 @@ done:
         CVPixelBufferRelease(pb);
 }
 
+/* ---- 5. one pixel transfer session, four threads ---- */
+
+typedef struct TransferRace {
+    VTPixelTransferSessionRef s;
+    atomic_int stop;
+    atomic_long done;
+} TransferRace;
+
+static void *transfer_worker(void *arg) {
+    TransferRace *t = arg;
+    CVPixelBufferRef src = make_frame(96, 64, 4), dst = NULL;
+    int i;
+    if (CVPixelBufferCreate(NULL, 40 + 8 * (int)(atomic_load(&t->done) % 3), 30,
+                            kCVPixelFormatType_32BGRA, NULL, &dst) != 0)
+        dst = NULL;
+    for (i = 0; src && dst && i < frames_per_thread; i++) {
+        OSStatus st = VTPixelTransferSessionTransferImage(t->s, src, dst);
+        TCHECK_MSG(st == noErr, "TransferImage: %s", vtcore_status_string(st));
+        atomic_fetch_add(&t->done, 1);
+    }
+    if (src)
+        CVPixelBufferRelease(src);
+    if (dst)
+        CVPixelBufferRelease(dst);
+    return NULL;
+}
+
+static void *transfer_properties(void *arg) {
+    TransferRace *t = arg;
+    const CFStringRef modes[4] = {kVTScalingMode_Normal, kVTScalingMode_Letterbox,
+                                  kVTScalingMode_Trim, kVTScalingMode_CropSourceToCleanAperture};
+    int i = 0;
+    while (!atomic_load(&t->stop)) {
+        CFTypeRef v = NULL;
+        OSStatus st =
+            VTSessionSetProperty(t->s, kVTPixelTransferPropertyKey_ScalingMode, modes[i % 4]);
+        TCHECK_MSG(st == noErr, "set ScalingMode: %s", vtcore_status_string(st));
+        VTSessionSetProperty(t->s, kVTPixelTransferPropertyKey_DownsamplingMode,
+                             i % 2 ? kVTDownsamplingMode_Average : kVTDownsamplingMode_Decimate);
+        if (VTSessionCopyProperty(t->s, kVTPixelTransferPropertyKey_ScalingMode, NULL, &v) ==
+                noErr &&
+            v)
+            CFRelease(v);
+        i++;
+        sched_yield();
+    }
+    return NULL;
+}
+
+static void test_transfer_racing(void) {
+    TransferRace t;
+    pthread_t w[4], p;
+    int i;
+    memset(&t, 0, sizeof(t));
+    atomic_init(&t.stop, 0);
+    atomic_init(&t.done, 0);
+    if (VTPixelTransferSessionCreate(NULL, &t.s) != noErr) {
+        printf("not tested: VTPixelTransferSessionCreate does not work\n");
+        return;
+    }
+    CHECK(pthread_create(&p, NULL, transfer_properties, &t) == 0);
+    for (i = 0; i < 4; i++)
+        CHECK(pthread_create(&w[i], NULL, transfer_worker, &t) == 0);
+    for (i = 0; i < 4; i++)
+        pthread_join(w[i], NULL);
+    atomic_store(&t.stop, 1);
+    pthread_join(p, NULL);
+    CHECK_EQ_INT(atomic_load(&t.done), 4 * frames_per_thread);
+    VTPixelTransferSessionInvalidate(t.s);
+    CFRelease(t.s);
+}
+
 int main(void) {
     const char *env = getenv("VTCORE_STRESS_FRAMES");
     VTCompressionSessionRef probe = NULL;
@@ -453,6 +525,7 @@ int main(void) {
     test_racing_calls();
     test_invalidate_in_flight();
     test_reentrant_callback();
+    test_transfer_racing();
     vt_test_checks += atomic_load(&thread_checks);
     vt_test_failures += atomic_load(&thread_failures);
     return vt_test_result();
