@@ -171,6 +171,10 @@ static void test_properties(void) {
     if (v)
         CFRelease(v);
     CFRelease(ca);
+    ca = tt_aperture(0.5, 50, 0, 0); /* below one pixel */
+    CHECK_STATUS(VTSessionSetProperty(s, kVTPixelTransferPropertyKey_DestinationCleanAperture, ca),
+                 kVTParameterErr);
+    CFRelease(ca);
     ca = tt_aperture(0, 50, 0, 0);
     CHECK_STATUS(VTSessionSetProperty(s, kVTPixelTransferPropertyKey_DestinationCleanAperture, ca),
                  kVTParameterErr);
@@ -202,6 +206,11 @@ static void test_properties(void) {
     CHECK(v && tt_dict_num(v, kCVImageBufferPixelAspectRatioVerticalSpacingKey) == 3);
     if (v)
         CFRelease(v);
+    CFRelease(par);
+    par = tt_par(1e5, 1); /* beyond 10000:1 */
+    CHECK_STATUS(
+        VTSessionSetProperty(s, kVTPixelTransferPropertyKey_DestinationPixelAspectRatio, par),
+        kVTParameterErr);
     CFRelease(par);
     par = tt_par(-1, 3);
     CHECK_STATUS(

@@ -10,8 +10,11 @@
  *     attachment, decides RGB -> YCbCr and YCbCr -> YCbCr (through RGB),
  *     also the luma weights of RGB -> grey;
  *   - matrices without coefficients (SMPTE 240M, P3) and primaries /
- *     transfer function changes (colour matching) are refused with
+ *     transfer function changes asked by DestinationColorPrimaries /
+ *     DestinationTransferFunction (colour matching) are refused with
  *     kVTPixelTransferNotSupportedErr; equal or unknown ones are tags only;
+ *     the destination buffer's own primaries / transfer tags only label an
+ *     untagged source and are otherwise replaced;
  *   - the destination's attachments are replaced: matrix / primaries /
  *     transfer / chroma subsampling describe what was written, chroma
  *     siting survives only when the subsampling does, alpha attachments
@@ -249,12 +252,20 @@ static void test_primaries_transfer(void) {
     CHECK_STATUS(VTPixelTransferSessionTransferImage(s, src, dst), noErr);
     CHECK(has(dst, kCVImageBufferColorPrimariesKey, kCVImageBufferColorPrimaries_ITU_R_2020));
     CHECK(has(dst, kCVImageBufferTransferFunctionKey, kCVImageBufferTransferFunction_ITU_R_709_2));
-    /* the destination buffer's own tags are targets too */
+    /* the destination buffer's own tags are not requests: a contradicting
+     * one is replaced by the source's ... */
     attach(dst, kCVImageBufferColorPrimariesKey, kCVImageBufferColorPrimaries_P3_D65);
-    CHECK_STATUS(VTPixelTransferSessionTransferImage(s, src, dst), kVTPixelTransferNotSupportedErr);
-    CHECK(has(dst, kCVImageBufferColorPrimariesKey, kCVImageBufferColorPrimaries_P3_D65));
-    CVBufferRemoveAllAttachments(dst);
+    attach(dst, kCVImageBufferTransferFunctionKey, kCVImageBufferTransferFunction_sRGB);
     CHECK_STATUS(VTPixelTransferSessionTransferImage(s, src, dst), noErr);
+    CHECK(has(dst, kCVImageBufferColorPrimariesKey, kCVImageBufferColorPrimaries_ITU_R_2020));
+    CHECK(has(dst, kCVImageBufferTransferFunctionKey, kCVImageBufferTransferFunction_ITU_R_709_2));
+    /* ... and label an untagged source's pixels */
+    CVBufferRemoveAllAttachments(src);
+    CVBufferRemoveAllAttachments(dst);
+    attach(dst, kCVImageBufferColorPrimariesKey, kCVImageBufferColorPrimaries_P3_D65);
+    CHECK_STATUS(VTPixelTransferSessionTransferImage(s, src, dst), noErr);
+    CHECK(has(dst, kCVImageBufferColorPrimariesKey, kCVImageBufferColorPrimaries_P3_D65));
+    CHECK(has(dst, kCVImageBufferTransferFunctionKey, NULL));
     CVPixelBufferRelease(src);
     CVPixelBufferRelease(dst);
     done(s);
@@ -325,11 +336,8 @@ static void test_attachments(void) {
     CHECK_STATUS(VTPixelTransferSessionTransferImage(s, bgra, rgba), noErr);
     CHECK(has(rgba, kCVImageBufferGammaLevelKey, NULL));
     attach(bgra, kCVImageBufferTransferFunctionKey, kCVImageBufferTransferFunction_UseGamma);
-    /* rgba still carries the BT.709 transfer tag the last transfer wrote: it
-     * is a target, and UseGamma -> BT.709 would need colour matching */
-    CHECK_STATUS(VTPixelTransferSessionTransferImage(s, bgra, rgba),
-                 kVTPixelTransferNotSupportedErr);
-    CVBufferRemoveAllAttachments(rgba);
+    /* (rgba still carries the BT.709 tag of the last transfer: replaced) */
+    CHECK(has(rgba, kCVImageBufferTransferFunctionKey, kCVImageBufferTransferFunction_ITU_R_709_2));
     CHECK_STATUS(VTPixelTransferSessionTransferImage(s, bgra, rgba), noErr);
     CHECK(has(rgba, kCVImageBufferGammaLevelKey, kCFBooleanTrue));
     CHECK(has(rgba, kCVImageBufferTransferFunctionKey, kCVImageBufferTransferFunction_UseGamma));

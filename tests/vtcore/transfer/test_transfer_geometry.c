@@ -369,6 +369,46 @@ static void test_normal_attachments(void) {
     done(s);
 }
 
+/* Hostile source attachments (extreme, tiny, non-numeric values) never make
+ * a transfer fail or misbehave (the UBSan build checks the arithmetic). */
+static void test_hostile_attachments(void) {
+    static const double par_vals[][2] = {{1e300, 1e-300}, {1e-300, 1e300}, {1, 1e6}, {5, 4}};
+    static const double ap_vals[][4] = {
+        {1e-320, 1e-320, 0, 0}, {0.5, 0.5, 0, 0}, {1e300, 1e300, 1e308, -1e308},
+        {3, 2, -1e9, 1e9},      {-5, 10, 0, 0},   {40, 20, 0.25, -0.75}};
+    const CFStringRef modes[] = {kVTScalingMode_Normal, kVTScalingMode_CropSourceToCleanAperture,
+                                 kVTScalingMode_Letterbox, kVTScalingMode_Trim};
+    TBuf src, dst;
+    if (!tb_alloc(&src, kCVPixelFormatType_420YpCbCr8BiPlanarVideoRange, 33, 17, 0) ||
+        !tb_alloc(&dst, kCVPixelFormatType_422YpCbCr8, 19, 27, 0))
+        return;
+    t_fill_random(&src.t, 77);
+    int failures = 0;
+    for (int m = 0; m < 4; m++) {
+        VTPixelTransferSessionRef s = session_with_mode(modes[m]);
+        for (int i = 0; s && i < 4; i++)
+            for (int j = 0; j < 6; j++) {
+                CFDictionaryRef par = tt_par(par_vals[i][0], par_vals[i][1]);
+                CFDictionaryRef ca =
+                    tt_aperture(ap_vals[j][0], ap_vals[j][1], ap_vals[j][2], ap_vals[j][3]);
+                CVBufferSetAttachment(src.pb, kCVImageBufferPixelAspectRatioKey, par,
+                                      kCVAttachmentMode_ShouldPropagate);
+                CVBufferSetAttachment(src.pb, kCVImageBufferCleanApertureKey,
+                                      j == 5 ? (CFTypeRef)CFSTR("junk") : (CFTypeRef)ca,
+                                      kCVAttachmentMode_ShouldPropagate);
+                VTSessionSetProperty(s, kVTPixelTransferPropertyKey_DestinationCleanAperture,
+                                     j == 5 ? ca : NULL);
+                failures += VTPixelTransferSessionTransferImage(s, src.pb, dst.pb) != noErr;
+                CFRelease(par);
+                CFRelease(ca);
+            }
+        done(s);
+    }
+    CHECK_EQ_INT(failures, 0);
+    tb_free(&src);
+    tb_free(&dst);
+}
+
 int main(void) {
     test_letterbox_formats();
     test_letterbox_par();
@@ -376,5 +416,6 @@ int main(void) {
     test_trim();
     test_crop_to_aperture();
     test_normal_attachments();
+    test_hostile_attachments();
     return vt_test_result();
 }

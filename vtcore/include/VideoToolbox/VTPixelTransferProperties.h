@@ -14,8 +14,11 @@
 
 CF_EXTERN_C_BEGIN
 
-/* Colour matching (primaries, transfer function, ICC profile) is available. */
-#define VT_SUPPORT_COLORSYNC_PIXEL_TRANSFER 1
+/* 0: vtcore has no colour matching. Primaries and transfer functions are
+ * tags only (a transfer that would need to convert them is refused with
+ * kVTPixelTransferNotSupportedErr), and ICC profiles are not supported.
+ * YCbCr matrix and range conversions are done. */
+#define VT_SUPPORT_COLORSYNC_PIXEL_TRANSFER 0
 
 /* CFString, one of kVTScalingMode_*: how the source maps onto the
  * destination. Default kVTScalingMode_Normal. */
@@ -60,6 +63,14 @@ VT_EXPORT const CFStringRef kVTPixelTransferPropertyKey_DestinationICCProfile;
 VT_EXPORT const CFStringRef kVTPixelTransferPropertyKey_DestinationYCbCrMatrix;
 /* CFBoolean, default unset: real-time (true) or background (false) priority. */
 VT_EXPORT const CFStringRef kVTPixelTransferPropertyKey_RealTime;
+
+/* ---- vtcore extension (not part of Apple's VideoToolbox) ---- */
+
+/* CFNumber (integer 0..16), default 1: worker threads one transfer may use
+ * ("vtcore.ThreadCount"). 1 = the calling thread only; 0 = vtcore decides
+ * (one thread below 1280x720, else up to 8, at most the online CPUs). The
+ * output is identical for every value. */
+VT_EXPORT const CFStringRef kVTCorePixelTransferPropertyKey_ThreadCount;
 
 CF_EXTERN_C_END
 

@@ -30,6 +30,11 @@
  * thread for frames below 1280x720 pixels. */
 #define VT_TRANSFER_AUTO_MAX_THREADS 8
 
+/* Pixel aspect ratios (horizontal / vertical spacing) outside
+ * [VT_TRANSFER_MIN_PAR, 1 / VT_TRANSFER_MIN_PAR] are refused as property
+ * values and ignored as source attachments. */
+#define VT_TRANSFER_MIN_PAR 1e-4
+
 typedef struct VTTransferConfig {
     int32_t scaling_mode;             /* ScalingMode: VTScalingMode (convert.h) */
     CFTypeRef dst_clean_aperture;     /* DestinationCleanAperture: CFDictionary or NULL */

@@ -57,14 +57,14 @@ static Boolean dict_number(CFDictionaryRef d, CFStringRef key, double *out) {
     return vt_cf_get_double(vt_cf_dict_get(d, key), out) && isfinite(*out);
 }
 
-/* DestinationCleanAperture: Width and Height finite and > 0; offsets
- * optional (0), finite. */
+/* DestinationCleanAperture: Width and Height finite and >= 1 (pixels);
+ * offsets optional (0), finite. */
 static OSStatus validate_clean_aperture(const VTPropertySpec *row, CFTypeRef value) {
     double w, h, o;
     CFDictionaryRef d = value;
     (void)row;
     if (!dict_number(d, kCVImageBufferCleanApertureWidthKey, &w) ||
-        !dict_number(d, kCVImageBufferCleanApertureHeightKey, &h) || !(w > 0) || !(h > 0))
+        !dict_number(d, kCVImageBufferCleanApertureHeightKey, &h) || !(w >= 1) || !(h >= 1))
         return kVTParameterErr;
     if (vt_cf_dict_get(d, kCVImageBufferCleanApertureHorizontalOffsetKey) &&
         !dict_number(d, kCVImageBufferCleanApertureHorizontalOffsetKey, &o))
@@ -76,14 +76,15 @@ static OSStatus validate_clean_aperture(const VTPropertySpec *row, CFTypeRef val
 }
 
 /* DestinationPixelAspectRatio: HorizontalSpacing and VerticalSpacing, both
- * finite and > 0 (fractions allowed). */
+ * finite and > 0 (fractions allowed), ratio within 1:10000 .. 10000:1. */
 static OSStatus validate_pixel_aspect_ratio(const VTPropertySpec *row, CFTypeRef value) {
     double h, v;
     (void)row;
     if (!dict_number(value, kCVImageBufferPixelAspectRatioHorizontalSpacingKey, &h) ||
         !dict_number(value, kCVImageBufferPixelAspectRatioVerticalSpacingKey, &v))
         return kVTParameterErr;
-    if (!(h > 0) || !(v > 0))
+    if (!(h > 0) || !(v > 0) || !(h / v >= VT_TRANSFER_MIN_PAR) ||
+        !(h / v <= 1.0 / VT_TRANSFER_MIN_PAR))
         return kVTParameterErr;
     return noErr;
 }

@@ -28,11 +28,14 @@
  * size rule on the destination (RGB source). Conversions use BT.601, BT.709
  * and BT.2020; other matrices (SMPTE 240M, P3) are carried as tags but any
  * transfer needing their coefficients is refused. Primaries and transfer
- * function: DestinationColorPrimaries / DestinationTransferFunction, else
- * the destination buffer's attachments, else the source's; vtcore has no
- * colour matching, so a request for primaries or a transfer function other
- * than the source's (both known) is refused with
- * kVTPixelTransferNotSupportedErr and a logged reason.
+ * function are tags only (vtcore has no colour matching): the result is
+ * tagged with DestinationColorPrimaries / DestinationTransferFunction, else
+ * the source's tag, else the destination buffer's; a property asking for
+ * something other than the source's known value is refused with
+ * kVTPixelTransferNotSupportedErr and a logged reason. The destination
+ * buffer's own primaries / transfer tags are not requests (they are
+ * replaced, like all its attachments): GStreamer-style clients label RGB
+ * output sRGB / BT.709 without asking for gamut conversion.
  *
  * Locks: xfer_lock (plans, closed) is taken before base.lock, never after.
  * Transfers on one session are serialised by xfer_lock (a plan runs one
@@ -249,7 +252,8 @@ static Boolean dict_number(CFDictionaryRef d, CFStringRef key, double *out) {
     return vt_cf_get_double(vt_cf_dict_get(d, key), out) && isfinite(*out);
 }
 
-/* A clean aperture dictionary (attachment or property); invalid -> none. */
+/* A clean aperture dictionary (attachment or property); invalid or smaller
+ * than one pixel -> none. */
 static VTCleanAperture parse_aperture(CFTypeRef v) {
     VTCleanAperture a;
     memset(&a, 0, sizeof(a));
@@ -257,9 +261,11 @@ static VTCleanAperture parse_aperture(CFTypeRef v) {
         return a;
     CFDictionaryRef d = v;
     if (!dict_number(d, kCVImageBufferCleanApertureWidthKey, &a.width) ||
-        !dict_number(d, kCVImageBufferCleanApertureHeightKey, &a.height) || !(a.width > 0) ||
-        !(a.height > 0))
-        return a;
+        !dict_number(d, kCVImageBufferCleanApertureHeightKey, &a.height) || !(a.width >= 1.0) ||
+        !(a.height >= 1.0)) {
+        a.width = a.height = 0;
+        return a; /* below one pixel: meaningless (and unsafe for the geometry) */
+    }
     if (!dict_number(d, kCVImageBufferCleanApertureHorizontalOffsetKey, &a.horizontal_offset))
         a.horizontal_offset = 0;
     if (!dict_number(d, kCVImageBufferCleanApertureVerticalOffsetKey, &a.vertical_offset))
@@ -268,7 +274,8 @@ static VTCleanAperture parse_aperture(CFTypeRef v) {
     return a;
 }
 
-/* A pixel aspect ratio dictionary; FALSE (and 0:0) when absent or invalid. */
+/* A pixel aspect ratio dictionary; FALSE (and 0:0) when absent, invalid or
+ * beyond 1:10000 .. 10000:1. */
 static Boolean parse_par(CFTypeRef v, double *h, double *vs) {
     *h = *vs = 0;
     if (vt_object_type_id(v) != VT_TYPE_ID_DICTIONARY)
@@ -278,6 +285,11 @@ static Boolean parse_par(CFTypeRef v, double *h, double *vs) {
         !dict_number(v, kCVImageBufferPixelAspectRatioVerticalSpacingKey, &b) || !(a > 0) ||
         !(b > 0))
         return FALSE;
+    /* Extreme ratios would overflow the geometry's arithmetic: ignored. */
+    if (!(a / b >= VT_TRANSFER_MIN_PAR) || !(a / b <= 1.0 / VT_TRANSFER_MIN_PAR)) {
+        vt_debug("VTPixelTransferSession: pixel aspect ratio %g:%g ignored", a, b);
+        return FALSE;
+    }
     *h = a;
     *vs = b;
     return TRUE;
@@ -350,6 +362,39 @@ static OSStatus need_matrix(int32_t code, const char *side, int *out) {
     return noErr;
 }
 
+/* The primaries / transfer function tag of the result: the property
+ * (refused when it differs from a tagged source: that needs colour
+ * matching), else the source's tag, else the destination buffer's (a label
+ * for an untagged source). A destination tag that contradicts the source's
+ * is replaced: the destination's previous attachments are not a request. */
+static OSStatus resolve_tag(int32_t prop, int32_t src_code, CVPixelBufferRef dst, CFStringRef key,
+                            const VTPropEnum *list, Boolean transfer, const char *what,
+                            int32_t *out) {
+    Boolean differ;
+    if (prop != TS_TAG_NONE) {
+        differ = transfer ? !same_transfer(src_code, prop) : src_code != prop;
+        if (src_code != TS_TAG_NONE && differ) {
+            vt_warn("VTPixelTransferSession: %s %s -> %s needs colour matching, which vtcore "
+                    "does not implement",
+                    what, code_name(list, src_code), code_name(list, prop));
+            return kVTPixelTransferNotSupportedErr;
+        }
+        *out = prop;
+        return noErr;
+    }
+    int32_t dst_code = tag_code(dst, key, list);
+    if (src_code == TS_TAG_NONE) {
+        *out = dst_code;
+        return noErr;
+    }
+    if (dst_code != TS_TAG_NONE && dst_code != src_code)
+        vt_debug("VTPixelTransferSession: destination %s tag %s replaced by the source's %s "
+                 "(no colour matching)",
+                 what, code_name(list, dst_code), code_name(list, src_code));
+    *out = src_code;
+    return noErr;
+}
+
 static OSStatus resolve_colour(const TSSettings *set, CVPixelBufferRef src, CVPixelBufferRef dst,
                                const VTPixelFormatInfo *sf, const VTPixelFormatInfo *df,
                                TSColour *c) {
@@ -401,28 +446,13 @@ static OSStatus resolve_colour(const TSSettings *set, CVPixelBufferRef src, CVPi
 
     /* Primaries and transfer function: tags only. */
     int32_t sp = tag_code(src, kCVImageBufferColorPrimariesKey, vt_cs_color_primaries);
-    int32_t st_ = tag_code(src, kCVImageBufferTransferFunctionKey, vt_cs_transfer_functions);
-    int32_t tp = set->primaries != TS_TAG_NONE
-                     ? set->primaries
-                     : tag_code(dst, kCVImageBufferColorPrimariesKey, vt_cs_color_primaries);
-    int32_t tt = set->transfer != TS_TAG_NONE
-                     ? set->transfer
-                     : tag_code(dst, kCVImageBufferTransferFunctionKey, vt_cs_transfer_functions);
-    if (sp != TS_TAG_NONE && tp != TS_TAG_NONE && sp != tp) {
-        vt_warn("VTPixelTransferSession: colour primaries %s -> %s need colour matching, which "
-                "vtcore does not implement",
-                code_name(vt_cs_color_primaries, sp), code_name(vt_cs_color_primaries, tp));
-        return kVTPixelTransferNotSupportedErr;
-    }
-    if (st_ != TS_TAG_NONE && tt != TS_TAG_NONE && !same_transfer(st_, tt)) {
-        vt_warn("VTPixelTransferSession: transfer function %s -> %s needs colour matching, "
-                "which vtcore does not implement",
-                code_name(vt_cs_transfer_functions, st_), code_name(vt_cs_transfer_functions, tt));
-        return kVTPixelTransferNotSupportedErr;
-    }
-    c->out_primaries = tp != TS_TAG_NONE ? tp : sp;
-    c->out_tf = tt != TS_TAG_NONE ? tt : st_;
-    return noErr;
+    int32_t stf = tag_code(src, kCVImageBufferTransferFunctionKey, vt_cs_transfer_functions);
+    st = resolve_tag(set->primaries, sp, dst, kCVImageBufferColorPrimariesKey,
+                     vt_cs_color_primaries, FALSE, "colour primaries", &c->out_primaries);
+    if (st == noErr)
+        st = resolve_tag(set->transfer, stf, dst, kCVImageBufferTransferFunctionKey,
+                         vt_cs_transfer_functions, TRUE, "transfer function", &c->out_tf);
+    return st;
 }
 
 /* ------------------------------------------------------------------ */
