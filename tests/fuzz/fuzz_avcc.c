@@ -69,8 +69,8 @@ static void parse_nal(const VTH264Nal *nal) {
             size_t cap = nal->size + 16, out = 0;
             FUZZ_CHECK(sps.width <= sps.coded_width && sps.height <= sps.coded_height);
             dst = malloc(cap);
-            if (dst && vt_h264_sps_set_timing(copy, nal->size, 1001, 60000, dst, cap, &out) ==
-                           noErr) {
+            if (dst &&
+                vt_h264_sps_set_timing(copy, nal->size, 1001, 60000, dst, cap, &out) == noErr) {
                 VTH264SPSInfo again;
                 FUZZ_CHECK(out <= cap);
                 /* The rewritten SPS parses, with the new timing. */

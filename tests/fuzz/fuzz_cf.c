@@ -246,7 +246,8 @@ static void op_data(Machine *m) {
         FUZZ_CHECK(CFDataGetLength(d) == len + (CFIndex)n || CFDataGetLength(d) == len);
         break;
     case 1: {
-        CFIndex new_len = fz_u8(&m->in) < 240 ? (CFIndex)fz_u16(&m->in) % 8192 : (CFIndex)fz_int(&m->in);
+        CFIndex new_len =
+            fz_u8(&m->in) < 240 ? (CFIndex)fz_u16(&m->in) % 8192 : (CFIndex)fz_int(&m->in);
         /* Lengths beyond a few MiB would be real (huge) allocations. */
         if (new_len > (1 << 22))
             new_len = -new_len;
@@ -313,8 +314,8 @@ static void op_string(Machine *m) {
     case 1: {
         const char *p = CFStringGetCStringPtr(s, kCFStringEncodingUTF8);
         if (p)
-            FUZZ_CHECK(strlen(p) < (size_t)CFStringGetMaximumSizeForEncoding(len + 1,
-                                                                               kCFStringEncodingUTF8));
+            FUZZ_CHECK(strlen(p) <
+                       (size_t)CFStringGetMaximumSizeForEncoding(len + 1, kCFStringEncodingUTF8));
         break;
     }
     case 2:
@@ -338,10 +339,15 @@ static void op_string(Machine *m) {
     case 4: {
         /* %@ with every kind of object, plus plain conversions. */
         CFTypeRef any = slot_of(m, 0);
-        CFStringRef f = CFStringCreateWithFormat(NULL, NULL, CFSTR("%@|%@|%d|%s|%5.2f|%lld|%%|%x"),
-                                                 s, any ? any : (CFTypeRef)kCFNull,
-                                                 (int)fz_int(&m->in), "str", fz_double(&m->in),
-                                                 (long long)fz_int(&m->in), fz_u32(&m->in));
+        /* One read per statement: argument evaluation order differs between
+         * compilers, and the corpus must mean the same everywhere. */
+        int i1 = (int)fz_int(&m->in);
+        double d1 = fz_double(&m->in);
+        long long i2 = (long long)fz_int(&m->in);
+        unsigned u1 = fz_u32(&m->in);
+        CFStringRef f =
+            CFStringCreateWithFormat(NULL, NULL, CFSTR("%@|%@|%d|%s|%5.2f|%lld|%%|%x"), s,
+                                     any ? any : (CFTypeRef)kCFNull, i1, "str", d1, i2, u1);
         if (f)
             CFRelease(f);
         break;
@@ -432,19 +438,22 @@ static void run(Machine *m) {
         case 1:
             put_fresh(m, dst, fz_cf_value(&m->in, 3), FALSE);
             break;
-        case 2:
-            put_fresh(m, dst,
-                      CFDictionaryCreateMutable(NULL, (CFIndex)(fz_u8(&m->in) % 16),
-                                                fz_bool(&m->in) ? &kCFCopyStringDictionaryKeyCallBacks
-                                                                : &kCFTypeDictionaryKeyCallBacks,
-                                                &kCFTypeDictionaryValueCallBacks),
-                      TRUE);
+        case 2: {
+            CFIndex capacity = (CFIndex)(fz_u8(&m->in) % 16);
+            const CFDictionaryKeyCallBacks *keys = fz_bool(&m->in)
+                                                       ? &kCFCopyStringDictionaryKeyCallBacks
+                                                       : &kCFTypeDictionaryKeyCallBacks;
+            put_fresh(
+                m, dst,
+                CFDictionaryCreateMutable(NULL, capacity, keys, &kCFTypeDictionaryValueCallBacks),
+                TRUE);
             break;
+        }
         case 3:
-            put_fresh(m, dst,
-                      CFArrayCreateMutable(NULL, (CFIndex)(fz_u8(&m->in) % 16),
-                                           &kCFTypeArrayCallBacks),
-                      TRUE);
+            put_fresh(
+                m, dst,
+                CFArrayCreateMutable(NULL, (CFIndex)(fz_u8(&m->in) % 16), &kCFTypeArrayCallBacks),
+                TRUE);
             break;
         case 4:
             put_fresh(m, dst, CFDataCreateMutable(NULL, (CFIndex)(fz_u8(&m->in) % 64)), TRUE);

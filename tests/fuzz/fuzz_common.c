@@ -66,10 +66,11 @@ const uint8_t *fz_bytes(FuzzInput *in, size_t max, size_t *len) {
 
 int64_t fz_int(FuzzInput *in) {
     static const int64_t special[] = {
-        0,         1,          -1,        2,          7,          127,       128,
-        -128,      255,        256,       32767,      -32768,     65535,     65536,
-        INT32_MAX, INT32_MIN,  UINT32_MAX, (int64_t)UINT32_MAX + 1, INT64_MAX, INT64_MIN,
-        1000,      1000000,    30,        60,         -2,         3,         4096,
+        0,         1,         -1,        2,         7,          127,
+        128,       -128,      255,       256,       32767,      -32768,
+        65535,     65536,     INT32_MAX, INT32_MIN, UINT32_MAX, (int64_t)UINT32_MAX + 1,
+        INT64_MAX, INT64_MIN, 1000,      1000000,   30,         60,
+        -2,        3,         4096,
     };
     uint8_t sel = fz_u8(in);
     if (sel < 128)
@@ -83,10 +84,30 @@ int64_t fz_int(FuzzInput *in) {
 
 double fz_double(FuzzInput *in) {
     static const double special[] = {
-        0.0,     -0.0,       1.0,      -1.0,       0.5,         0.25,         1.5,
-        2.0,     29.97,      30.0,     1e-300,     DBL_MIN,     DBL_MIN / 4,  DBL_MAX,
-        -DBL_MAX, 1e300,     2147483648.0, -2147483649.0, 9223372036854775808.0,
-        4294967296.0, 1e6,   100.0,    0.999999,   1.0000001,
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        0.5,
+        0.25,
+        1.5,
+        2.0,
+        29.97,
+        30.0,
+        1e-300,
+        DBL_MIN,
+        DBL_MIN / 4,
+        DBL_MAX,
+        -DBL_MAX,
+        1e300,
+        2147483648.0,
+        -2147483649.0,
+        9223372036854775808.0,
+        4294967296.0,
+        1e6,
+        100.0,
+        0.999999,
+        1.0000001,
     };
     uint8_t sel = fz_u8(in);
     uint64_t bits;
@@ -110,10 +131,42 @@ double fz_double(FuzzInput *in) {
 
 size_t fz_size(FuzzInput *in) {
     static const size_t special[] = {
-        0,    1,    2,    3,    4,     5,     7,     8,     15,     16,        17,
-        31,   33,   63,   64,   65,    127,   129,   255,   1023,   1920,      1080,
-        4095, 4097, 8191, 16384, 65535, 65536, 65537, 1u << 20, (size_t)INT32_MAX,
-        (size_t)UINT32_MAX, (size_t)UINT32_MAX + 1, SIZE_MAX / 2, SIZE_MAX - 1, SIZE_MAX,
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        7,
+        8,
+        15,
+        16,
+        17,
+        31,
+        33,
+        63,
+        64,
+        65,
+        127,
+        129,
+        255,
+        1023,
+        1920,
+        1080,
+        4095,
+        4097,
+        8191,
+        16384,
+        65535,
+        65536,
+        65537,
+        1u << 20,
+        (size_t)INT32_MAX,
+        (size_t)UINT32_MAX,
+        (size_t)UINT32_MAX + 1,
+        SIZE_MAX / 2,
+        SIZE_MAX - 1,
+        SIZE_MAX,
     };
     uint8_t sel = fz_u8(in);
     if (sel < 96)
@@ -123,28 +176,57 @@ size_t fz_size(FuzzInput *in) {
     return (size_t)fz_u64(in);
 }
 
+/* The constants the library really defines (weak references to missing
+ * ones are NULL), built once. */
+static const FuzzConstant *defined_constants(size_t *count) {
+    static FuzzConstant *list;
+    static size_t n;
+    size_t i;
+    if (!list) {
+        FuzzConstant *l = calloc(fuzz_constant_count + 1, sizeof(*l));
+        if (!l)
+            abort();
+        for (i = 0; i < fuzz_constant_count; i++) {
+            if (fuzz_constants[i].value)
+                l[n++] = fuzz_constants[i];
+        }
+        list = l;
+    }
+    *count = n;
+    return list;
+}
+
 CFStringRef fz_constant(FuzzInput *in) {
-    return *fuzz_constants[fz_below(in, fuzz_constant_count)].value;
+    size_t n;
+    const FuzzConstant *list = defined_constants(&n);
+    if (!n)
+        return CFSTR("no constants");
+    return *list[fz_below(in, n)].value;
 }
 
 CFStringRef fz_constant_matching(FuzzInput *in, const char *part) {
-    size_t i, n = 0, pick;
-    for (i = 0; i < fuzz_constant_count; i++)
-        n += strstr(fuzz_constants[i].name, part) != NULL;
-    if (!n)
+    size_t i, n, matching = 0, pick;
+    const FuzzConstant *list = defined_constants(&n);
+    for (i = 0; i < n; i++)
+        matching += strstr(list[i].name, part) != NULL;
+    if (!matching)
         return fz_constant(in);
-    pick = fz_below(in, n);
-    for (i = 0; i < fuzz_constant_count; i++) {
-        if (strstr(fuzz_constants[i].name, part) && pick-- == 0)
-            return *fuzz_constants[i].value;
+    pick = fz_below(in, matching);
+    for (i = 0; i < n; i++) {
+        if (strstr(list[i].name, part) && pick-- == 0)
+            return *list[i].value;
     }
     return fz_constant(in);
 }
 
 CFStringRef fz_cf_string(FuzzInput *in) {
     static const CFStringEncoding encodings[] = {
-        kCFStringEncodingUTF8, kCFStringEncodingASCII, kCFStringEncodingISOLatin1,
-        kCFStringEncodingMacRoman, 0x0100 /* UTF-16, unsupported by vtcore */, 0xffffffffu,
+        kCFStringEncodingUTF8,
+        kCFStringEncodingASCII,
+        kCFStringEncodingISOLatin1,
+        kCFStringEncodingMacRoman,
+        0x0100 /* UTF-16, unsupported by vtcore */,
+        0xffffffffu,
     };
     uint8_t sel = fz_u8(in);
     const uint8_t *bytes;

@@ -55,9 +55,8 @@ static size_t read_back(CMFormatDescriptionRef desc, GetSetFn get, const uint8_t
     OSStatus st = get(desc, 0, NULL, NULL, &count, &nal);
     if (st != noErr)
         return 0;
-    /* Only 1, 2 and 4 are legal. 3 is tolerated until bug H1 is fixed
-     * (docs/hardening.md): then this becomes nal == 1 || nal == 2 || nal == 4. */
-    FUZZ_CHECK(nal >= 1 && nal <= 4);
+    /* Only 1, 2 and 4 are legal NAL length sizes (bug H1, fixed). */
+    FUZZ_CHECK(nal == 1 || nal == 2 || nal == 4);
     *nal_out = nal;
     for (i = 0; i < count; i++) {
         p = NULL;
@@ -148,7 +147,8 @@ static void inspect(CMFormatDescriptionRef desc, Boolean hevc, int depth) {
             int nal3 = 0;
             FUZZ_CHECK(read_back(viaext, get, sets3, sizes3, &nal3) == count);
             FUZZ_CHECK(nal3 == nal);
-            FUZZ_CHECK(CMFormatDescriptionEqual(desc, viaext) == CMFormatDescriptionEqual(viaext, desc));
+            FUZZ_CHECK(CMFormatDescriptionEqual(desc, viaext) ==
+                       CMFormatDescriptionEqual(viaext, desc));
             CFRelease(viaext);
         }
     }

@@ -98,8 +98,8 @@ static CFDictionaryRef fz_attributes(FuzzInput *in) {
     n = fz_u8(in) % 4;
     for (i = 0; i < n; i++) {
         const CFStringRef key = *size_keys[fz_below(in, sizeof(size_keys) / sizeof(size_keys[0]))];
-        CFTypeRef v = fz_u8(in) < 200 ? (CFTypeRef)vt_cf_number_int64(fz_int(in) % 300)
-                                      : fz_cf_value(in, 1);
+        CFTypeRef v =
+            fz_u8(in) < 200 ? (CFTypeRef)vt_cf_number_int64(fz_int(in) % 300) : fz_cf_value(in, 1);
         if (v) {
             CFDictionarySetValue(d, key, v);
             CFRelease(v);
@@ -131,12 +131,12 @@ static void check_geometry(CVPixelBufferRef pb, OSType format, size_t width, siz
     FUZZ_CHECK(CVPixelBufferLockBaseAddress(pb, 0) == kCVReturnSuccess);
     (void)CVPixelBufferGetDataSize(pb);
     for (p = 0; p < vt_pixel_format_plane_count(f); p++) {
-        uint8_t *base = planes ? CVPixelBufferGetBaseAddressOfPlane(pb, p)
-                               : CVPixelBufferGetBaseAddress(pb);
-        size_t bpr = planes ? CVPixelBufferGetBytesPerRowOfPlane(pb, p)
-                            : CVPixelBufferGetBytesPerRow(pb);
-        size_t w = planes ? CVPixelBufferGetWidthOfPlane(pb, p)
-                          : vt_pixel_format_plane_width(f, 0, width);
+        uint8_t *base =
+            planes ? CVPixelBufferGetBaseAddressOfPlane(pb, p) : CVPixelBufferGetBaseAddress(pb);
+        size_t bpr =
+            planes ? CVPixelBufferGetBytesPerRowOfPlane(pb, p) : CVPixelBufferGetBytesPerRow(pb);
+        size_t w =
+            planes ? CVPixelBufferGetWidthOfPlane(pb, p) : vt_pixel_format_plane_width(f, 0, width);
         size_t h = planes ? CVPixelBufferGetHeightOfPlane(pb, p) : height;
         size_t min_bpr = vt_pixel_format_min_bytes_per_row(f, (unsigned)p, width);
         size_t bpe = f->plane[p].bytes_per_element;
@@ -170,8 +170,8 @@ static void check_geometry(CVPixelBufferRef pb, OSType format, size_t width, siz
 static void attachments(FuzzInput *in, CVPixelBufferRef pb, CVPixelBufferRef other) {
     size_t i, n = fz_u8(in) % 6;
     for (i = 0; i < n; i++) {
-        CFStringRef key = fz_u8(in) < 200 ? fz_constant_matching(in, "ImageBuffer")
-                                          : fz_constant(in);
+        CFStringRef key =
+            fz_u8(in) < 200 ? fz_constant_matching(in, "ImageBuffer") : fz_constant(in);
         CFTypeRef v = fz_cf_value(in, 2);
         CVAttachmentMode mode = fz_u8(in) % 3;
         CVAttachmentMode got = 99;
@@ -350,9 +350,9 @@ static void fuzz_with_planar_bytes(FuzzInput *in) {
         }
         addr[p] = m->plane[p];
     }
-    ret = CVPixelBufferCreateWithPlanarBytes(NULL, width, height, format, fz_bool(in) ? NULL : m,
-                                             0, n_planes, addr, pw, ph, bpr, release_planar, m,
-                                             attrs, &pb);
+    ret = CVPixelBufferCreateWithPlanarBytes(NULL, width, height, format, fz_bool(in) ? NULL : m, 0,
+                                             n_planes, addr, pw, ph, bpr, release_planar, m, attrs,
+                                             &pb);
     if (ret == kCVReturnSuccess) {
         FUZZ_CHECK(f != NULL && f->planes != 0 && n_planes == f->planes);
         for (p = 0; p < n_planes; p++) {
@@ -473,9 +473,9 @@ static void fuzz_pool(FuzzInput *in) {
             bufs[k] = NULL;
             continue;
         }
-        ret = fz_bool(in) ? CVPixelBufferPoolCreatePixelBuffer(NULL, pool, &bufs[k])
-                          : CVPixelBufferPoolCreatePixelBufferWithAuxAttributes(NULL, pool, aux,
-                                                                                &bufs[k]);
+        ret = fz_bool(in)
+                  ? CVPixelBufferPoolCreatePixelBuffer(NULL, pool, &bufs[k])
+                  : CVPixelBufferPoolCreatePixelBufferWithAuxAttributes(NULL, pool, aux, &bufs[k]);
         if (ret == kCVReturnSuccess) {
             size_t pw = 0, ph = 0;
             FUZZ_CHECK(vt_pixel_buffer_is_from_pool(bufs[k], pool));

@@ -26,9 +26,9 @@
 #include "encoder/h264.h"
 #include "fuzz_common.h"
 
-#define SLOTS 3
-#define MAX_BLOCKS 32
-#define MAX_SEGS 64
+#define SLOTS          3
+#define MAX_BLOCKS     32
+#define MAX_SEGS       64
 #define MAX_BLOCK_SIZE 4096
 
 typedef struct MBlock {
@@ -78,8 +78,8 @@ static void custom_free(void *refcon, void *block, size_t size) {
     free(block);
 }
 
-static const CMBlockBufferCustomBlockSource custom_source = {
-    kCMBlockBufferCustomBlockSourceVersion, custom_alloc, custom_free, NULL};
+static const CMBlockBufferCustomBlockSource custom_source = {kCMBlockBufferCustomBlockSourceVersion,
+                                                             custom_alloc, custom_free, NULL};
 
 static int model_new_block(State *st, size_t size, const uint8_t *bytes) {
     MBlock *b;
@@ -283,8 +283,10 @@ static void op_create(State *st, int dst) {
     CMBlockBufferRef bb = NULL;
     OSStatus status;
     switch (fz_u8(in) % 4) {
-    case 0:
-        status = CMBlockBufferCreateEmpty(NULL, fz_u32(in), fz_u32(in), &bb);
+    case 0: {
+        uint32_t capacity = fz_u32(in), flags = fz_u32(in);
+        status = CMBlockBufferCreateEmpty(NULL, capacity, flags, &bb);
+    }
         if (status == noErr) {
             set_slot(st, dst, bb);
         } else {
@@ -591,7 +593,8 @@ static CMTime fz_time(FuzzInput *in) {
         t.epoch = fz_u8(in) < 240 ? 0 : fz_int(in);
         return t;
     default:
-        return CMTimeMake(fz_int(in) % 100000, 1 + (int32_t)(fz_u16(in) % 90000));
+        t.value = fz_int(in) % 100000;
+        return CMTimeMake(t.value, 1 + (int32_t)(fz_u16(in) % 90000));
     }
 }
 
@@ -694,8 +697,8 @@ static void inspect_sample_buffer(FuzzInput *in, CMSampleBufferRef sbuf, CMItemC
         CFIndex count = CFArrayGetCount(attachments);
         FUZZ_CHECK(count == n || count == 0);
         if (count) {
-            CFMutableDictionaryRef d =
-                (CFMutableDictionaryRef)CFArrayGetValueAtIndex(attachments, (CFIndex)fz_below(in, (size_t)count));
+            CFMutableDictionaryRef d = (CFMutableDictionaryRef)CFArrayGetValueAtIndex(
+                attachments, (CFIndex)fz_below(in, (size_t)count));
             CFTypeRef v = fz_cf_value(in, 1);
             if (v) {
                 CFDictionarySetValue(d, fz_constant_matching(in, "SampleAttachmentKey"), v);
@@ -744,13 +747,14 @@ static void phase2(State *st) {
     switch (fz_u8(in) % 4) {
     case 0:
         break;
-    case 1:
-        (void)CMVideoFormatDescriptionCreate(NULL, kCMVideoCodecType_H264, (int32_t)fz_u16(in),
-                                             (int32_t)fz_u16(in), NULL, &fd);
-        break;
-    case 2:
-        (void)CMFormatDescriptionCreate(NULL, fz_u32(in), fz_u32(in), NULL, &fd);
-        break;
+    case 1: {
+        int32_t w = (int32_t)fz_u16(in), h = (int32_t)fz_u16(in);
+        (void)CMVideoFormatDescriptionCreate(NULL, kCMVideoCodecType_H264, w, h, NULL, &fd);
+    } break;
+    case 2: {
+        uint32_t media = fz_u32(in), sub = fz_u32(in);
+        (void)CMFormatDescriptionCreate(NULL, media, sub, NULL, &fd);
+    } break;
     default: {
         static const int lengths[4] = {4, 1, 2, 4};
         nal_length = lengths[fz_u8(in) % 4];
@@ -764,8 +768,8 @@ static void phase2(State *st) {
     n_sizes = fz_u8(in) % 4;
     /* 0, 1, n, or "n + 1" (a wrong count that must be refused) -- arrays are
      * always as long as the count given, so the library may read them all. */
-    n_timing = n_timing == 2 ? n : n_timing == 3 ? n + 1 : n_timing;
-    n_sizes = n_sizes == 2 ? n : n_sizes == 3 ? n + 1 : n_sizes;
+    n_timing = n_timing == 2 ? n : n_timing == 3 ? (n < 65 ? n + 1 : 2) : n_timing;
+    n_sizes = n_sizes == 2 ? n : n_sizes == 3 ? (n < 65 ? n + 1 : 2) : n_sizes;
     if (n_timing < 0 || n_timing > 65)
         n_timing = fz_bool(in);
     if (n_sizes < 0 || n_sizes > 65)
@@ -788,13 +792,14 @@ static void phase2(State *st) {
 
     ready_calls = invalidate_calls = 0;
     if (fz_bool(in)) {
-        status = CMSampleBufferCreateReady(NULL, data, fd, n, n_timing, timing, n_sizes, sizes,
-                                           &sbuf);
+        status =
+            CMSampleBufferCreateReady(NULL, data, fd, n, n_timing, timing, n_sizes, sizes, &sbuf);
     } else {
-        status = CMSampleBufferCreate(NULL, data, fz_bool(in),
-                                      fz_bool(in) ? make_ready : NULL,
-                                      (void *)(intptr_t)(fz_bool(in) ? -12733 : 0), fd, n,
-                                      n_timing, timing, n_sizes, sizes, &sbuf);
+        Boolean ready = fz_bool(in);
+        CMSampleBufferMakeDataReadyCallback cb = fz_bool(in) ? make_ready : NULL;
+        void *cb_status = (void *)(intptr_t)(fz_bool(in) ? -12733 : 0);
+        status = CMSampleBufferCreate(NULL, data, ready, cb, cb_status, fd, n, n_timing, timing,
+                                      n_sizes, sizes, &sbuf);
     }
     if (status != noErr) {
         FUZZ_CHECK(sbuf == NULL);
@@ -910,7 +915,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         set_slot(&st, i, NULL);
     /* Every block of the custom source (allocated by it, or ours handed
      * over with it) was freed exactly once, now that all buffers are gone. */
-    FUZZ_CHECK(custom_frees - frees_before == custom_allocs - allocs_before + st.custom_client_blocks);
+    FUZZ_CHECK(custom_frees - frees_before ==
+               custom_allocs - allocs_before + st.custom_client_blocks);
     for (i = 0; i < st.n_blocks; i++) {
         free(st.block[i].shadow);
         free(st.block[i].known);

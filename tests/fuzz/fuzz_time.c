@@ -24,8 +24,10 @@ static CMTime fz_time(FuzzInput *in) {
         return kCMTimeNegativeInfinity;
     case 4:
         return kCMTimeZero;
-    case 5:
-        return CMTimeMakeWithSeconds(fz_double(in), (int32_t)fz_int(in));
+    case 5: {
+        double seconds = fz_double(in);
+        return CMTimeMakeWithSeconds(seconds, (int32_t)fz_int(in));
+    }
     case 6: /* raw: any flags */
         t.value = fz_int(in);
         t.timescale = (int32_t)fz_int(in);
@@ -33,7 +35,11 @@ static CMTime fz_time(FuzzInput *in) {
         t.epoch = fz_u8(in) < 240 ? 0 : fz_int(in);
         return t;
     default:
-        return CMTimeMakeWithEpoch(fz_int(in), (int32_t)fz_int(in), fz_u8(in) < 250 ? 0 : fz_int(in));
+        /* One read per statement (argument evaluation order is unspecified). */
+        t.value = fz_int(in);
+        t.timescale = (int32_t)fz_int(in);
+        t.epoch = fz_u8(in) < 250 ? 0 : fz_int(in);
+        return CMTimeMakeWithEpoch(t.value, t.timescale, t.epoch);
     }
 }
 
@@ -102,20 +108,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case 3:
             r = CMTimeMultiplyByFloat64(a, fz_double(&in));
             break;
-        case 4:
-            r = CMTimeMultiplyByRatio(a, (int32_t)fz_int(&in), (int32_t)fz_int(&in));
-            break;
-        case 5:
-            r = CMTimeConvertScale(a, (int32_t)fz_int(&in), (CMTimeRoundingMethod)(fz_u8(&in) % 8));
-            break;
+        case 4: {
+            int32_t mul = (int32_t)fz_int(&in), div = (int32_t)fz_int(&in);
+            r = CMTimeMultiplyByRatio(a, mul, div);
+        } break;
+        case 5: {
+            int32_t scale = (int32_t)fz_int(&in);
+            r = CMTimeConvertScale(a, scale, (CMTimeRoundingMethod)(fz_u8(&in) % 8));
+        } break;
         case 6:
             r = CMTimeAbsoluteValue(a);
-            if (CMTIME_IS_NUMERIC(a))
-                FUZZ_CHECK(CMTimeCompare(r, kCMTimeZero) >= 0 || !CMTIME_IS_NUMERIC(r));
+            /* (compared within the same epoch: epochs order first) */
+            if (CMTIME_IS_NUMERIC(a) && CMTIME_IS_NUMERIC(r) &&
+                CMTimeCompare(r, CMTimeMakeWithEpoch(0, 1, r.epoch)) < 0) {
+                fprintf(stderr, "CMTimeAbsoluteValue({%lld/%d f%u}) = {%lld/%d f%u}\n",
+                        (long long)a.value, (int)a.timescale, (unsigned)a.flags, (long long)r.value,
+                        (int)r.timescale, (unsigned)r.flags);
+                FUZZ_CHECK(!"CMTimeAbsoluteValue is negative");
+            }
             break;
         case 7:
             x = CMTimeRangeMake(a, b);
-            y = CMTimeRangeFromTimeToTime(fz_time(&in), fz_time(&in));
+            r = fz_time(&in);
+            y = CMTimeRangeFromTimeToTime(r, fz_time(&in));
             touch_range(x);
             touch_range(y);
             touch_range(CMTimeRangeGetUnion(x, y));

@@ -32,6 +32,12 @@ def main():
         "",
         '#include "fuzz_common.h"',
         "",
+        "/* Weak references: a constant declared in a header but not (yet) defined",
+        " * in the library is NULL here and skipped, instead of breaking the link. */",
+    ]
+    lines += ["#pragma weak %s" % n for n in names]
+    lines += [
+        "",
         "const FuzzConstant fuzz_constants[] = {",
     ]
     lines += ['    {&%s, "%s"},' % (n, n) for n in names]

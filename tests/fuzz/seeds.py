@@ -71,6 +71,24 @@ def generic(out):
         write(out, "fuzz_pixel_buffer", "mode%d" % i,
               bytes([i, 0, 3 * i, 40, 33, 40, 17, 130, 2, 0, 5, 0, 9]) * 2)
     write(out, "fuzz_cf", "ops", bytes(range(256)))
+    # fuzz_caps: each element with a plain format at 64x48, 30/1 and three frames;
+    # vttransfer also with downstream caps (NV12 32x24).
+    fmts = ["I420", "NV12", "NV21", "YV12", "Y42B", "Y444", "NV16", "NV24", "YUY2", "UYVY",
+            "BGRA", "RGBA", "ARGB", "ABGR", "BGRx", "RGB", "BGR", "GRAY8", "P010_10LE"]
+    for e in range(3):
+        for f in (0, 1, 8, 10, 18):
+            caps = bytes([0x0f, 0, f, 100, 63, 100, 47, 100, 29, 1, 0])
+            sink = bytes([200])
+            if e == 1 and f == 10:
+                sink = bytes([10, 100, 0x07, 0, 1, 100, 31, 100, 23, 0])
+            write(out, "fuzz_caps", "e%d-%s" % (e, fmts[f]),
+                  bytes([e, 0, 100]) + caps + sink + bytes([3, 0, 0x80, 0, 0x40, 0, 0x20]))
+    # fuzz_transfer: format pairs (indices into the table, taken modulo its size), same
+    # size / scaled, every scaling mode, 1 or 3 threads; pixel data from the tail.
+    for i in range(24):
+        body = bytes([i % 3, i, (i * 7 + 3) % 48, 70 + i, 40 + i, 64 if i % 2 else 200,
+                      90 - i, 50 + i, i % 2, i % 4, i % 8, (i + 3) % 8, i % 3, i % 4])
+        write(out, "fuzz_transfer", "pair%02d" % i, body + bytes(range(0, 256, 3)) * 2)
 
 
 def main():

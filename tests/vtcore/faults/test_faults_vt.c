@@ -50,6 +50,26 @@ typedef struct CSCtx {
 
 static Boolean cs_available;
 
+/* Pixel memory is not initialised by CVPixelBufferCreate: give every byte of
+ * every plane (padding included) a value, so valgrind sees no encoder or
+ * converter reading undefined memory. */
+static void fill_planes(CVPixelBufferRef pb) {
+    size_t p, planes;
+    if (!pb)
+        return;
+    planes = CVPixelBufferGetPlaneCount(pb);
+    CVPixelBufferLockBaseAddress(pb, 0);
+    for (p = 0; p < (planes ? planes : 1); p++) {
+        uint8_t *base =
+            planes ? CVPixelBufferGetBaseAddressOfPlane(pb, p) : CVPixelBufferGetBaseAddress(pb);
+        size_t bpr =
+            planes ? CVPixelBufferGetBytesPerRowOfPlane(pb, p) : CVPixelBufferGetBytesPerRow(pb);
+        size_t rows = planes ? CVPixelBufferGetHeightOfPlane(pb, p) : CVPixelBufferGetHeight(pb);
+        memset(base, (int)(0x40 + 0x20 * p), bpr * rows);
+    }
+    CVPixelBufferUnlockBaseAddress(pb, 0);
+}
+
 static VTCompressionSessionRef make_session(Frames *frames) {
     VTCompressionSessionRef s = NULL;
     if (VTCompressionSessionCreate(NULL, 64, 48, kCMVideoCodecType_H264, NULL, NULL, NULL,
@@ -73,6 +93,7 @@ static void *setup_cs(void) {
                                   &kCFTypeDictionaryValueCallBacks);
     CVPixelBufferCreate(NULL, 64, 48, kCVPixelFormatType_420YpCbCr8BiPlanarVideoRange, NULL,
                         &c->frame);
+    fill_planes(c->frame);
     CFRelease(n1);
     CFRelease(n2);
     CFRelease(kbps);
@@ -244,6 +265,7 @@ typedef struct ImgCtx {
 static void *setup_images(void) {
     ImgCtx *c = calloc(1, sizeof(*c));
     CVPixelBufferCreate(NULL, 48, 32, kCVPixelFormatType_32BGRA, NULL, &c->src);
+    fill_planes(c->src);
     CVPixelBufferCreate(NULL, 32, 48, kCVPixelFormatType_420YpCbCr8BiPlanarVideoRange, NULL,
                         &c->dst);
     return c;
