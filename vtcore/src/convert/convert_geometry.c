@@ -51,9 +51,20 @@ static DRect aperture(const VTCleanAperture *a, int w, int h) {
 }
 
 /* One axis of a rectangle onto the integer grid with alignment a. */
+/* Rounds v to the nearest integer in [0, size]. NaN, infinities and huge
+ * values (from hostile aperture or aspect attachments) clamp before any
+ * conversion to an integer type, which would be undefined for them. */
+static long snap_round(double v, int size) {
+    if (!(v > 0.0))
+        return 0;
+    if (v >= (double)size)
+        return size;
+    return (long)floor(v + 0.5);
+}
+
 static void snap_axis(double pos, double len, int size, int a, int *o0, int *olen) {
-    long lo = (long)floor(pos + 0.5);
-    long hi = (long)floor(pos + len + 0.5);
+    long lo = snap_round(pos, size);
+    long hi = snap_round(pos + len, size);
     if (lo < 0)
         lo = 0;
     if (lo > size - 1)
