@@ -36,8 +36,10 @@ cd "$top"
 build_pkgs=(meson ninja-build pkg-config gcc g++ python3
     libx264-dev libyuv-dev libva-dev
     libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
-    gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav)
-test_pkgs=(ffmpeg gstreamer1.0-plugins-bad libgstreamer-plugins-bad1.0-dev valgrind)
+    gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+    gstreamer1.0-plugins-bad gstreamer1.0-libav ffmpeg)
+# The tests also use gst-check, GStreamer's codec parsers and valgrind.
+test_pkgs=(libgstreamer-plugins-bad1.0-dev valgrind)
 
 pkgs=("${build_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
