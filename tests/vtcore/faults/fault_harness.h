@@ -51,9 +51,9 @@ typedef struct FaultCase {
     void (*teardown)(void *ctx);
     /* The codes an injected failure may produce (up to 4). */
     int32_t fail_codes[4];
-    /* Set while a bug makes verify fail after some injected failures
-     * ("H5", docs/hardening.md): those are then reported as known instead of
-     * failing the test, unless VTCORE_FAULT_STRICT is set. */
+    /* Set while a bug makes verify fail after some injected failures (its
+     * id, "Hn" in docs/hardening.md): those are then reported as known
+     * instead of failing the test, unless VTCORE_FAULT_STRICT is set. */
     const char *open_bug;
 } FaultCase;
 

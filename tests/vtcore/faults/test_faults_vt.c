@@ -422,9 +422,9 @@ static const FaultCase other_cases[] = {
 static const FaultCase transfer_cases[] = {
     {"VTPixelTransferSessionCreate", NULL, run_transfer_create, NULL, NULL, VT_FAILED},
     {"VTPixelTransferSessionTransferImage", setup_transfer, run_transfer, verify_transfer,
-     teardown_images, VT_FAILED, "H5"},
+     teardown_images, VT_FAILED},
     {"VTPixelTransferSessionTransferImage (letterbox, matrix, 2 threads)", setup_transfer_scaled,
-     run_transfer, verify_transfer, teardown_images, VT_FAILED, "H5"},
+     run_transfer, verify_transfer, teardown_images, VT_FAILED},
     {"VTSessionSetProperty (DestinationCleanAperture)", setup_transfer, run_transfer_property, NULL,
      teardown_images, VT_FAILED},
 };

@@ -70,11 +70,12 @@ typedef void (*CMSampleBufferInvalidateCallback)(CMSampleBufferRef sbuf, uint64_
 CM_EXPORT CFTypeID CMSampleBufferGetTypeID(void);
 
 /* Creates a sample buffer (dataBuffer, formatDescription are retained; all
- * may be NULL). numSamples >= 0; numSampleTimingEntries and
- * numSampleSizeEntries must be 0, 1 or numSamples, with non-NULL arrays
- * when non-zero. Errors: kCMSampleBufferError_RequiredParameterMissing (NULL
- * out, NULL array with a non-zero count), kCMSampleBufferError_InvalidEntryCount
- * (negative or wrong counts), kCMSampleBufferError_InvalidMediaFormat
+ * may be NULL). 0 <= numSamples <= 1048576 (1 << 20, vtcore's limit);
+ * numSampleTimingEntries and numSampleSizeEntries must be 0, 1 or numSamples,
+ * with non-NULL arrays when non-zero. Errors:
+ * kCMSampleBufferError_RequiredParameterMissing (NULL out, NULL array with a
+ * non-zero count), kCMSampleBufferError_InvalidEntryCount (negative or wrong
+ * counts, numSamples above the limit), kCMSampleBufferError_InvalidMediaFormat
  * (formatDescription is not a format description, dataBuffer not a block
  * buffer), kCMSampleBufferError_AllocationFailed. Out is +1. */
 CM_EXPORT OSStatus

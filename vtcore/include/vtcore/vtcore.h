@@ -47,6 +47,34 @@ CF_EXPORT const char *vtcore_status_name(OSStatus status);
  * allocations made since the previous call. For fault-injection tests only. */
 CF_EXPORT long vtcore_debug_fail_allocation_after(long n);
 
+/* Encoder backend operations vtcore_debug_fail_encoder() can make fail, and
+ * what the failure looks like to the client:
+ *  OPEN    creating an encoder instance (every backend open, including the
+ *          reopen after a drain): kVTCouldNotCreateInstanceErr from
+ *          VTCompressionSessionPrepareToEncodeFrames / EncodeFrame;
+ *  ENCODE  the encoder failing on a submitted frame: EncodeFrame returns
+ *          kVTVideoEncoderMalfunctionErr for that frame, every frame still
+ *          pending inside the encoder gets its one callback with that
+ *          status, and the session's encoder refuses further frames
+ *          (recreate the session, as after a real encoder failure);
+ *  FLUSH   the encoder failing while draining (CompleteFrames): the pending
+ *          frames' callbacks carry kVTVideoEncoderMalfunctionErr. */
+enum {
+    VTCORE_FAULT_ENCODER_OPEN = 1,
+    VTCORE_FAULT_ENCODER_ENCODE = 2,
+    VTCORE_FAULT_ENCODER_FLUSH = 3,
+};
+
+/* Test hook: make the nth `what` operation of any encoder backend from now
+ * (1 = the next one) fail once; a negative nth makes the -nth one and every
+ * later one fail; 0 disables. Returns the number of `what` operations since
+ * the previous call for `what`, or -1 for an unknown `what`. The environment
+ * variable VTCORE_FAULT_ENCODER (read once, at the first encoder operation
+ * or call of this function) arms the same faults without code:
+ * "open", "encode:5", "encode:5+" (the 5th and all later), "flush:2",
+ * several separated by commas. For fault-injection tests only. */
+CF_EXPORT long vtcore_debug_fail_encoder(int what, long nth);
+
 CF_EXTERN_C_END
 
 #endif /* VTCORE_VTCORE_H */

@@ -155,6 +155,11 @@ static Boolean is_invalidated(CMSampleBufferRef sb) {
 
 /* ---- creation ---- */
 
+/* Largest numSamples accepted (CMSampleBuffer.h): per-sample attachment
+ * dictionaries and size/timing arrays are made on demand, so the count must
+ * stay far from what memory can hold (H2 in docs/hardening.md). */
+#define VT_CM_MAX_SAMPLES ((CMItemCount)1 << 20)
+
 static OSStatus check_entries(CMItemCount entries, CMItemCount samples, const void *array) {
     if (entries < 0)
         return kCMSampleBufferError_InvalidEntryCount;
@@ -236,6 +241,11 @@ OSStatus CMSampleBufferCreate(CFAllocatorRef allocator, CMBlockBufferRef dataBuf
     VT_CHECK_ARG(sampleBufferOut != NULL, kCMSampleBufferError_RequiredParameterMissing);
     *sampleBufferOut = NULL;
     VT_CHECK_ARG(numSamples >= 0, kCMSampleBufferError_InvalidEntryCount);
+    if (numSamples > VT_CM_MAX_SAMPLES) {
+        vt_debug("CMSampleBufferCreate: %ld samples (at most %ld)", (long)numSamples,
+                 (long)VT_CM_MAX_SAMPLES);
+        return kCMSampleBufferError_InvalidEntryCount;
+    }
     st = check_entries(numSampleTimingEntries, numSamples, sampleTimingArray);
     if (st == noErr)
         st = check_entries(numSampleSizeEntries, numSamples, sampleSizeArray);

@@ -8,8 +8,14 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <vtcore/vtcore.h>
 
 #include "encoder/backend.h"
 #include "log.h"
@@ -276,4 +282,101 @@ const char *vt_encoder_h264_profile_name(VTH264Profile profile) {
         return "constrained high";
     }
     return "unknown";
+}
+
+/* ------------------------------------------------------------------ */
+/* Test-only fault injection (vtcore_debug_fail_encoder)               */
+
+#define FAULT_KINDS 3 /* VTCORE_FAULT_ENCODER_OPEN .. _FLUSH */
+
+/* Per kind: checks made since the last hook call; > 0: checks left until
+ * the failing one; after it, whether every later check fails too. */
+static long fault_checks[FAULT_KINDS];
+static long fault_left[FAULT_KINDS];
+static int fault_sticky[FAULT_KINDS];
+static int fault_tripped[FAULT_KINDS];
+static pthread_once_t fault_env_once = PTHREAD_ONCE_INIT;
+
+static const char *const fault_names[FAULT_KINDS] = {"open", "encode", "flush"};
+
+static void fault_arm(int kind, long nth) {
+    if (nth < -LONG_MAX)
+        nth = -LONG_MAX;
+    __atomic_store_n(&fault_left[kind], 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&fault_tripped[kind], 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&fault_sticky[kind], nth < 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&fault_left[kind], nth < 0 ? -nth : nth, __ATOMIC_SEQ_CST);
+}
+
+/* VTCORE_FAULT_ENCODER="open", "encode:5", "encode:5+", "flush:2", ...
+ * separated by commas. */
+static void fault_read_env(void) {
+    const char *env = getenv("VTCORE_FAULT_ENCODER");
+    if (!env || !*env)
+        return;
+    const char *p = env;
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        int kind = -1;
+        for (int k = 0; k < FAULT_KINDS; k++) {
+            size_t n = strlen(fault_names[k]);
+            if (len >= n && strncmp(p, fault_names[k], n) == 0 && (len == n || p[n] == ':')) {
+                kind = k;
+                break;
+            }
+        }
+        long nth = 1;
+        Boolean sticky = FALSE, ok = kind >= 0;
+        if (ok) {
+            const char *q = p + strlen(fault_names[kind]);
+            if (q < p + len) {
+                char *end = NULL;
+                errno = 0;
+                nth = strtol(q + 1, &end, 10);
+                if (end && end < p + len && *end == '+') {
+                    sticky = TRUE;
+                    end++;
+                }
+                ok = errno == 0 && end == p + len && end != q + 1 && nth > 0;
+            }
+        }
+        if (ok) {
+            fault_arm(kind, sticky ? -nth : nth);
+            vt_warn("VTCORE_FAULT_ENCODER: %s %ld%s will fail (test hook)", fault_names[kind], nth,
+                    sticky ? " and later" : "");
+        } else {
+            vt_warn("VTCORE_FAULT_ENCODER: ignoring \"%.*s\"", (int)len, p);
+        }
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+}
+
+Boolean vt_encoder_fault_check(int what) {
+    int k = what - VTCORE_FAULT_ENCODER_OPEN;
+    if (k < 0 || k >= FAULT_KINDS)
+        return FALSE;
+    pthread_once(&fault_env_once, fault_read_env);
+    __atomic_fetch_add(&fault_checks[k], 1, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&fault_tripped[k], __ATOMIC_RELAXED))
+        return TRUE;
+    if (__atomic_load_n(&fault_left[k], __ATOMIC_RELAXED) <= 0)
+        return FALSE;
+    if (__atomic_sub_fetch(&fault_left[k], 1, __ATOMIC_SEQ_CST) != 0)
+        return FALSE;
+    if (__atomic_load_n(&fault_sticky[k], __ATOMIC_SEQ_CST))
+        __atomic_store_n(&fault_tripped[k], 1, __ATOMIC_SEQ_CST);
+    vt_warn("encoder: injected %s failure (test hook)", fault_names[k]);
+    return TRUE;
+}
+
+long vtcore_debug_fail_encoder(int what, long nth) {
+    int k = what - VTCORE_FAULT_ENCODER_OPEN;
+    if (k < 0 || k >= FAULT_KINDS)
+        return -1;
+    pthread_once(&fault_env_once, fault_read_env);
+    long made = __atomic_exchange_n(&fault_checks[k], 0, __ATOMIC_RELAXED);
+    fault_arm(k, nth);
+    return made;
 }

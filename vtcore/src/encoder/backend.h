@@ -35,6 +35,7 @@
 
 #include <CoreFoundation/CFBase.h>
 #include <VideoToolbox/VTErrors.h>
+#include <vtcore/vtcore.h>
 
 /* Status codes (kVT*Err) and kVTEncodeInfo_FrameDropped come from
  * <VideoToolbox/VTErrors.h> with Apple's values. */
@@ -294,6 +295,19 @@ OSStatus vt_encoder_h264_profile_level_parse(const char *name, VTH264Profile *pr
 const char *vt_encoder_h264_profile_name(VTH264Profile profile);
 /* Whether fourcc is in the backend's 0-terminated native_formats list. */
 Boolean vt_encoder_backend_accepts_format(const VTEncoderBackend *backend, uint32_t fourcc);
+
+/* --- test-only fault injection (backend.c) --- */
+
+/* TRUE when the operation `what` (VTCORE_FAULT_ENCODER_OPEN / _ENCODE /
+ * _FLUSH of <vtcore/vtcore.h>) must fail now, as armed by
+ * vtcore_debug_fail_encoder() or the VTCORE_FAULT_ENCODER environment
+ * variable. Every backend calls it once per instance creation (OPEN), per
+ * frame reaching the encoder (ENCODE) and per drain (FLUSH), and then fails
+ * exactly as a real failure of that operation would: open returns
+ * kVTCouldNotCreateInstanceErr; encode/flush report
+ * kVTVideoEncoderMalfunctionErr (the contract of encode() and flush()).
+ * Cheap (a few relaxed atomics) when nothing is armed. */
+Boolean vt_encoder_fault_check(int what);
 
 /* --- registry (backend.c) --- */
 

@@ -654,6 +654,9 @@ static OSStatus vaapi_h264_open(const VTEncoderConfig *cfg, const VTEncoderCallb
         return kVTParameterErr;
     }
 
+    if (vt_encoder_fault_check(VTCORE_FAULT_ENCODER_OPEN)) /* test hook (backend.h) */
+        return kVTCouldNotCreateInstanceErr;
+
     c = vt_calloc(1, sizeof(*c));
     if (!c)
         return kVTAllocationFailedErr;
@@ -1154,6 +1157,20 @@ static OSStatus encode_batch(VaH264Ctx *c, const VaFrame *frames, const PicType 
     return noErr;
 }
 
+/* The test hook (backend.h) made the encoder fail: as a failing
+ * encode_batch, every pending frame is reported as failed. */
+static OSStatus fail_injected(VaH264Ctx *c) {
+    vt_error("vaapi: encoding failed (injected); %d pending frame(s) reported as failed",
+             c->n_pending);
+    c->failed = TRUE;
+    for (int i = 0; i < c->n_pending; i++) {
+        release_frame(c, &c->pending[i]);
+        emit_empty(c, &c->pending[i], kVTVideoEncoderMalfunctionErr, 0);
+    }
+    c->n_pending = 0;
+    return kVTVideoEncoderMalfunctionErr;
+}
+
 /* Pending frames (display order) as a chain of P frames: closes the GOP. */
 static OSStatus drain_pending(VaH264Ctx *c, const VaFrame *skip) {
     PicType types[MAX_B_FRAMES + 1];
@@ -1208,6 +1225,8 @@ static OSStatus vaapi_h264_encode(void *ctx, const VTEncoderFrame *in) {
         vt_warn("vaapi: pts %" PRId64 " does not increase", in->pts);
         return kVTParameterErr;
     }
+    if (vt_encoder_fault_check(VTCORE_FAULT_ENCODER_ENCODE))
+        return fail_injected(c);
     for (int i = 0; i < MAX_IN_SURFACES; i++) {
         if (!c->in_used[i]) {
             slot = i;
@@ -1290,6 +1309,8 @@ static OSStatus vaapi_h264_flush(void *ctx) {
         return kVTParameterErr;
     if (c->failed)
         return kVTVideoEncoderMalfunctionErr;
+    if (c->n_pending > 0 && vt_encoder_fault_check(VTCORE_FAULT_ENCODER_FLUSH))
+        return fail_injected(c);
     st = drain_pending(c, NULL);
     if (st != noErr)
         return st;

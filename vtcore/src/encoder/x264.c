@@ -883,7 +883,8 @@ static OSStatus open_encoder(X264Ctx *c) {
         x264_encoder_close(c->enc);
         c->enc = NULL;
     }
-    x264_t *enc = x264_encoder_open(&p);
+    /* (a test hook can make the instance fail to open, backend.h) */
+    x264_t *enc = vt_encoder_fault_check(VTCORE_FAULT_ENCODER_OPEN) ? NULL : x264_encoder_open(&p);
     uint8_t *sps = NULL, *pps = NULL;
     size_t sps_size = 0, pps_size = 0;
     if (!enc) {
@@ -1142,7 +1143,9 @@ static OSStatus x264_backend_encode(void *ctx, const VTEncoderFrame *f) {
     x264_nal_t *nals = NULL;
     int n = 0;
     x264_picture_t out;
-    int rc = x264_encoder_encode(c->enc, &nals, &n, &pic, &out);
+    int rc = vt_encoder_fault_check(VTCORE_FAULT_ENCODER_ENCODE)
+                 ? -1
+                 : x264_encoder_encode(c->enc, &nals, &n, &pic, &out);
     if (rc < 0) {
         slot_unlink(c, slot); /* not accepted */
         fail(c, "x264_encoder_encode");
@@ -1166,6 +1169,10 @@ static OSStatus x264_backend_flush(void *ctx) {
         return kVTVideoEncoderMalfunctionErr;
     if (!c->submitted)
         return noErr;
+    if (vt_encoder_fault_check(VTCORE_FAULT_ENCODER_FLUSH)) {
+        fail(c, "x264_encoder_encode (flush)");
+        return kVTVideoEncoderMalfunctionErr;
+    }
     while (x264_encoder_delayed_frames(c->enc) > 0) {
         x264_nal_t *nals = NULL;
         int n = 0;

@@ -627,10 +627,41 @@ typedef struct TSOutput {
     CFDictionaryRef par;      /* +1 or NULL */
 } TSOutput;
 
-static void set_tag(CVBufferRef b, CFStringRef key, const VTPropEnum *list, int32_t code) {
+/* CVBufferSetAttachment cannot report a failure (it is void and drops the
+ * value when its dictionary cannot grow): read the value back. FALSE when it
+ * is not there, i.e. an allocation failed (H5 in docs/hardening.md). */
+static Boolean put_attachment(CVBufferRef b, CFStringRef key, CFTypeRef value) {
+    CVBufferSetAttachment(b, key, value, kCVAttachmentMode_ShouldPropagate);
+    return CVBufferGetAttachment(b, key, NULL) == value;
+}
+
+static Boolean set_tag(CVBufferRef b, CFStringRef key, const VTPropEnum *list, int32_t code) {
     CFStringRef v = code != TS_TAG_NONE ? vt_cs_enum_string(list, code) : NULL;
-    if (v)
-        CVBufferSetAttachment(b, key, v, kCVAttachmentMode_ShouldPropagate);
+    return !v || put_attachment(b, key, v);
+}
+
+/* Whether b has propagated attachments (CVBufferCopyAttachments answers
+ * NULL both for none and when its copy could not be allocated). */
+static Boolean has_propagated_attachments(CVBufferRef b) {
+    struct __CVBuffer *cb = (struct __CVBuffer *)b;
+    pthread_mutex_lock(&cb->lock);
+    CFDictionaryRef d = cb->attachments[kCVAttachmentMode_ShouldPropagate];
+    Boolean has = d && CFDictionaryGetCount(d) > 0;
+    pthread_mutex_unlock(&cb->lock);
+    return has;
+}
+
+typedef struct AttachmentsCheck {
+    CVBufferRef buffer;
+    Boolean ok;
+} AttachmentsCheck;
+
+static void check_attachment(const void *key, const void *value, void *context) {
+    AttachmentsCheck *c = context;
+    if (!key || CFGetTypeID(key) != CFStringGetTypeID())
+        return; /* CVBufferSetAttachments skips those */
+    if (CVBufferGetAttachment(c->buffer, key, NULL) != value)
+        c->ok = FALSE;
 }
 
 /* Replaces dst's attachments by those describing the transferred image. */
@@ -643,11 +674,13 @@ static OSStatus write_attachments(CVPixelBufferRef src, CVPixelBufferRef dst,
                           sf->chroma_shift_y == df->chroma_shift_y;
     CFDictionaryRef prop = CVBufferCopyAttachments(src, kCVAttachmentMode_ShouldPropagate);
     CFMutableDictionaryRef keep = NULL;
+    Boolean ok = prop || !has_propagated_attachments(src);
     if (prop) {
         keep = CFDictionaryCreateMutableCopy(NULL, 0, prop);
         CFRelease(prop);
-        if (!keep)
-            return kVTAllocationFailedErr;
+        ok = keep != NULL;
+    }
+    if (keep) {
         /* What vtcore interprets is rewritten below, never copied. */
         const CFStringRef handled[] = {
             kCVImageBufferCleanApertureKey,     kCVImageBufferPreferredCleanApertureKey,
@@ -669,25 +702,34 @@ static OSStatus write_attachments(CVPixelBufferRef src, CVPixelBufferRef dst,
         }
     }
     CVBufferRemoveAllAttachments(dst);
-    if (keep) {
+    if (ok && keep) {
+        AttachmentsCheck check = {dst, TRUE};
         CVBufferSetAttachments(dst, keep, kCVAttachmentMode_ShouldPropagate);
-        CFRelease(keep);
+        CFDictionaryApplyFunction(keep, check_attachment, &check);
+        ok = check.ok;
     }
-    if (dst_yuv)
-        set_tag(dst, kCVImageBufferYCbCrMatrixKey, vt_cs_ycbcr_matrices, c->out_matrix);
-    set_tag(dst, kCVImageBufferColorPrimariesKey, vt_cs_color_primaries, c->out_primaries);
-    set_tag(dst, kCVImageBufferTransferFunctionKey, vt_cs_transfer_functions, c->out_tf);
-    if (dst_yuv && df->chroma_shift_x == 1)
-        CVBufferSetAttachment(dst, kCVImageBufferChromaSubsamplingKey,
-                              df->chroma_shift_y ? kCVImageBufferChromaSubsampling_420
-                                                 : kCVImageBufferChromaSubsampling_422,
-                              kCVAttachmentMode_ShouldPropagate);
-    if (o->aperture)
-        CVBufferSetAttachment(dst, kCVImageBufferCleanApertureKey, o->aperture,
-                              kCVAttachmentMode_ShouldPropagate);
-    if (o->par)
-        CVBufferSetAttachment(dst, kCVImageBufferPixelAspectRatioKey, o->par,
-                              kCVAttachmentMode_ShouldPropagate);
+    if (keep)
+        CFRelease(keep);
+    if (ok && dst_yuv)
+        ok = set_tag(dst, kCVImageBufferYCbCrMatrixKey, vt_cs_ycbcr_matrices, c->out_matrix);
+    if (ok)
+        ok = set_tag(dst, kCVImageBufferColorPrimariesKey, vt_cs_color_primaries, c->out_primaries);
+    if (ok)
+        ok = set_tag(dst, kCVImageBufferTransferFunctionKey, vt_cs_transfer_functions, c->out_tf);
+    if (ok && dst_yuv && df->chroma_shift_x == 1)
+        ok = put_attachment(dst, kCVImageBufferChromaSubsamplingKey,
+                            df->chroma_shift_y ? kCVImageBufferChromaSubsampling_420
+                                               : kCVImageBufferChromaSubsampling_422);
+    if (ok && o->aperture)
+        ok = put_attachment(dst, kCVImageBufferCleanApertureKey, o->aperture);
+    if (ok && o->par)
+        ok = put_attachment(dst, kCVImageBufferPixelAspectRatioKey, o->par);
+    if (!ok) {
+        /* no half-described result */
+        CVBufferRemoveAllAttachments(dst);
+        vt_error("VTPixelTransferSessionTransferImage: out of memory describing the result");
+        return kVTAllocationFailedErr;
+    }
     return noErr;
 }
 
