@@ -1705,20 +1705,6 @@ gst_vtc_enc_update_output_format (GstVtcEnc *self, CMFormatDescriptionRef fmt)
 
   GST_INFO_OBJECT (self, "output caps %" GST_PTR_FORMAT, caps);
   state = gst_video_encoder_set_output_state (enc, caps, self->input_state);
-  {
-    /* 4:2:0 H.264 crops in steps of 2: an odd size comes out one larger. */
-    CMVideoDimensions dims = CMVideoFormatDescriptionGetDimensions (fmt);
-
-    if (dims.width > 0 && dims.height > 0
-        && (dims.width != GST_VIDEO_INFO_WIDTH (&state->info)
-            || dims.height != GST_VIDEO_INFO_HEIGHT (&state->info))) {
-      GST_INFO_OBJECT (self, "stream is %dx%d for %dx%d input", dims.width,
-          dims.height, GST_VIDEO_INFO_WIDTH (&state->info),
-          GST_VIDEO_INFO_HEIGHT (&state->info));
-      GST_VIDEO_INFO_WIDTH (&state->info) = dims.width;
-      GST_VIDEO_INFO_HEIGHT (&state->info) = dims.height;
-    }
-  }
   gst_video_codec_state_unref (state);
   if (!gst_video_encoder_negotiate (enc)) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
@@ -2045,6 +2031,21 @@ gst_vtc_enc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
     GST_INFO_OBJECT (self, "caps changed: draining and restarting");
     gst_vtc_enc_drain (self);
     gst_vtc_enc_destroy_session (self);
+  }
+  /* H.264 4:2:0 crops only in steps of two pixels: an odd size cannot be
+   * encoded exactly and VTCompressionSessionCreate refuses it, so refuse the
+   * caps here, at negotiation (after the previous stream was drained, so
+   * every frame accepted so far is still output). */
+  if ((GST_VIDEO_INFO_WIDTH (&state->info) & 1)
+      || (GST_VIDEO_INFO_HEIGHT (&state->info) & 1)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("Odd frame size %dx%d is not supported: H.264 4:2:0 needs an even "
+         "width and height",
+            GST_VIDEO_INFO_WIDTH (&state->info),
+            GST_VIDEO_INFO_HEIGHT (&state->info)),
+        ("scale or crop to an even size upstream (e.g. videoconvertscale, "
+         "videocrop)"));
+    return FALSE;
   }
   if (self->input_state)
     gst_video_codec_state_unref (self->input_state);

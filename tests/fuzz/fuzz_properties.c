@@ -190,13 +190,18 @@ static Boolean session_create(FuzzInput *in, Session *s, int kind) {
         s->width = 16 + 2 * (int32_t)(fz_u8(in) % 40);
         s->height = 16 + 2 * (int32_t)(fz_u8(in) % 30);
         if (fz_u8(in) > 250)
-            s->width |= 1; /* odd: refused by backends without VT_CAP_ODD_SIZE */
-        if (VTCompressionSessionCreate(NULL, s->width, s->height, kCMVideoCodecType_H264, spec,
-                                       attrs, NULL, output_callback, &s->enc, &cs) == noErr) {
+            s->width |= 1; /* odd: always refused (H.264 4:2:0 crops in 2-pixel steps) */
+        OSStatus st = VTCompressionSessionCreate(NULL, s->width, s->height, kCMVideoCodecType_H264,
+                                                 spec, attrs, NULL, output_callback, &s->enc, &cs);
+        if (st == noErr) {
             FUZZ_CHECK(cs != NULL);
+            FUZZ_CHECK(!(s->width & 1));
             s->ref = cs;
         } else {
             FUZZ_CHECK(cs == NULL);
+            /* an odd size gives kVTParameterErr unless the spec fails first */
+            FUZZ_CHECK(!(s->width & 1) || st == kVTParameterErr ||
+                       st == kVTCouldNotFindVideoEncoderErr);
         }
         if (spec)
             CFRelease(spec);

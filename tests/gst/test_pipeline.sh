@@ -153,4 +153,27 @@ for want in matrix_coefficients=6 video_full_range_flag=1; do
 done
 note "VUI: bt709 + PAR 4/3 and full-range BT.601 signalled"
 
+# 8. Sizes: an even size that is not a multiple of 16 is cropped in the SPS
+# to exactly that size; an odd size is refused at negotiation with an error
+# that says why (H.264 4:2:0 crops only in 2-pixel steps).
+launch videotestsrc num-buffers=10 ! video/x-raw,format=I420,width=322,height=242,framerate=30/1 \
+    ! vtenc ! video/x-h264,stream-format=byte-stream ! filesink location="$tmp/i.h264"
+wh=$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0 "$tmp/i.h264")
+[ "$wh" = "322,242" ] || bad "i.h264: size $wh, expected 322,242"
+n=$(frames "$tmp/i.h264"); [ "$n" = 10 ] || bad "i.h264: $n frames, expected 10"
+crop=$(ffmpeg -hide_banner -nostdin -v info -i "$tmp/i.h264" -map 0:v:0 -c:v copy -bsf:v trace_headers -f null - 2>&1 \
+    | awk '/^\[trace_headers/ && NF>=7 {print $5"="$NF}' | grep -E '^frame_crop' | sort -u | tr '\n' ' ')
+for want in frame_cropping_flag=1 frame_crop_right_offset=7 frame_crop_bottom_offset=7; do
+    case " $crop" in *" $want "*) ;; *) bad "i.h264 (322x242): no $want in the SPS: $crop" ;; esac
+done
+note "i.h264: 322x242, $n frames, SPS cropping $crop"
+if gst-launch-1.0 -q videotestsrc num-buffers=3 ! video/x-raw,format=I420,width=321,height=241,framerate=30/1 \
+        ! vtenc ! fakesink >"$tmp/odd.log" 2>&1 && ! grep -q "ERROR" "$tmp/odd.log"; then
+    bad "321x241 was accepted by vtenc"
+fi
+why='^ERROR: from element .*Odd frame size 321x241 .*needs an even width and height'
+grep -Eq "$why" "$tmp/odd.log" || { bad "321x241: no error from vtenc saying why"; cat "$tmp/odd.log"; }
+grep -Eiq "critical|segmentation|abort" "$tmp/odd.log" && { bad "321x241: crash or critical"; cat "$tmp/odd.log"; }
+note "321x241 refused: $(grep -Em1 "$why" "$tmp/odd.log")"
+
 exit $fail

@@ -4,7 +4,8 @@
  *
  * vtenc element tests (GstHarness): caps negotiation matrix, properties and
  * their mutability, force-keyunit, N in -> N out on EOS, resolution change,
- * latency, and clear errors for caps and settings vtenc cannot do.
+ * latency, odd sizes (refused at negotiation), and clear errors for caps and
+ * settings vtenc cannot do.
  */
 #include "gst_test_util.h"
 
@@ -709,6 +710,111 @@ GST_START_TEST (test_bad_caps)
 
 GST_END_TEST;
 
+/* Odd sizes: H.264 4:2:0 crops only in steps of two pixels. */
+static const struct
+{
+  gint w, h;
+} odd_sizes[] = {
+  { 321, 241 },
+  { 321, 240 },
+  { 320, 241 },
+  { 3, 3 },
+};
+
+/* An odd size is refused when the caps are applied (set_format): the caps
+ * event fails (GstVideoEncoder applies the first caps at once; a later
+ * change at the next buffer), a buffer gets NOT_NEGOTIATED, nothing comes
+ * out, and the error says why. */
+GST_START_TEST (test_odd_size_refused)
+{
+  GstHarness *hr = gst_harness_new ("vtenc");
+  GstBus *bus = harness_add_bus (hr);
+  gchar *str = g_strdup_printf ("video/x-raw,format=I420,width=%d,height=%d,"
+                                "framerate=30/1",
+      odd_sizes[__i__].w, odd_sizes[__i__].h);
+  gchar *want = g_strdup_printf ("Odd frame size %dx%d", odd_sizes[__i__].w,
+      odd_sizes[__i__].h);
+  GstCaps *caps = gst_caps_from_string (str);
+  gchar *text = NULL;
+  GstVideoInfo info;
+  GstSegment seg;
+
+  fail_unless (gst_video_info_from_caps (&info, caps));
+  gst_harness_set_sink_caps_str (hr, "video/x-h264");
+  gst_harness_play (hr);
+  fail_unless (gst_harness_push_event (hr, gst_event_new_stream_start ("s")));
+  fail_if (send_caps (hr, caps), "%s accepted", str);
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  gst_harness_push_event (hr, gst_event_new_segment (&seg));
+  fail_unless_equals_int (gst_harness_push (hr,
+                              make_frame (&info, 0, PATTERN_RAMP)),
+      GST_FLOW_NOT_NEGOTIATED);
+  fail_unless_equals_int (gst_harness_buffers_received (hr), 0);
+  fail_unless (bus_has_message (bus, GST_MESSAGE_ERROR, want, &text),
+      "no error mentioning \"%s\"", want);
+  fail_unless (strstr (text, "even width and height") != NULL, "%s", text);
+  GST_INFO ("error: %s", text);
+  g_free (text);
+  g_free (want);
+  g_free (str);
+  gst_element_set_bus (hr->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (hr);
+}
+
+GST_END_TEST;
+
+/* A change to an odd size mid-stream: the frames of the old size all come
+ * out (drained), then the new caps are refused with the same error. */
+GST_START_TEST (test_odd_size_caps_change)
+{
+  GstVideoInfo info, odd;
+  GstHarness *hr = new_encoder (NULL, "I420", 320, 240,
+      "video/x-h264,stream-format=avc", &info);
+  GstBus *bus = harness_add_bus (hr);
+
+  push_frames (hr, &info, 0, 10, FALSE, FALSE);
+  gst_harness_set_src_caps_str (hr,
+      "video/x-raw,format=I420,width=321,"
+      "height=241,framerate=30/1");
+  gst_video_info_set_format (&odd, GST_VIDEO_FORMAT_I420, 321, 241);
+  fail_unless_equals_int (gst_harness_push (hr,
+                              make_frame (&odd, 10, PATTERN_RAMP)),
+      GST_FLOW_NOT_NEGOTIATED);
+  fail_unless_equals_int (gst_harness_buffers_received (hr), 10);
+  fail_unless (
+      bus_has_message (bus, GST_MESSAGE_ERROR, "Odd frame size 321x241", NULL));
+  gst_element_set_bus (hr->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (hr);
+}
+
+GST_END_TEST;
+
+/* An even size that is not a multiple of 16 keeps its exact size on the
+ * src caps (the SPS crops the macroblock padding away). */
+GST_START_TEST (test_even_size_not_mb_aligned)
+{
+  GstVideoInfo info;
+  GstHarness *hr = new_encoder (NULL, "NV12", 322, 242,
+      "video/x-h264,stream-format=avc", &info);
+  GstCaps *caps;
+  GstStructure *st;
+  gint w = 0, h = 0;
+
+  fail_unless_equals_int (push_frames (hr, &info, 0, 8, FALSE, TRUE), 8);
+  caps = gst_pad_get_current_caps (hr->sinkpad);
+  fail_unless (caps != NULL);
+  st = gst_caps_get_structure (caps, 0);
+  fail_unless (gst_structure_get_int (st, "width", &w)
+      && gst_structure_get_int (st, "height", &h));
+  fail_unless (w == 322 && h == 242, "src caps say %dx%d", w, h);
+  gst_caps_unref (caps);
+  gst_harness_teardown (hr);
+}
+
+GST_END_TEST;
+
 static const struct
 {
   const gchar *props;
@@ -821,6 +927,9 @@ vtenc_suite (void)
   tcase_add_test (tc, test_resolution_change);
   tcase_add_test (tc, test_latency);
   tcase_add_test (tc, test_bad_caps);
+  tcase_add_loop_test (tc, test_odd_size_refused, 0, G_N_ELEMENTS (odd_sizes));
+  tcase_add_test (tc, test_odd_size_caps_change);
+  tcase_add_test (tc, test_even_size_not_mb_aligned);
   tcase_add_loop_test (tc, test_impossible_properties, 0,
       G_N_ELEMENTS (bad_settings));
   tcase_add_test (tc, test_bad_data_rate_limits);

@@ -11,8 +11,11 @@
  * locked, and create/encode/invalidate cycles for the leak checkers.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <time.h>
+
+#include <vtcore/vtcore.h>
 
 #include "cs_test_util.h"
 
@@ -68,7 +71,18 @@ static void test_encoder_list(void) {
                 CFRelease(got);
             if (props)
                 CFRelease(props);
-            VTCompressionSessionRef s = NULL;
+            /* every encoder is 4:2:0: odd sizes are refused, with no output */
+            got = (CFStringRef)CFSTR("x");
+            props = (CFDictionaryRef)CFSTR("x");
+            CHECK_STATUS(VTCopySupportedPropertyDictionaryForEncoder(321, 240, CODEC_H264, spec,
+                                                                     &got, &props),
+                         kVTParameterErr);
+            CHECK(got == NULL && props == NULL);
+            VTCompressionSessionRef s = (VTCompressionSessionRef)CFSTR("x");
+            CHECK_STATUS(VTCompressionSessionCreate(NULL, 64, 63, CODEC_H264, spec, NULL, NULL,
+                                                    cs_output_cb, NULL, &s),
+                         kVTParameterErr);
+            CHECK(s == NULL);
             CHECK_STATUS(VTCompressionSessionCreate(NULL, 64, 64, CODEC_H264, spec, NULL, NULL,
                                                     cs_output_cb, NULL, &s),
                          noErr);
@@ -98,6 +112,28 @@ static void test_encoder_list(void) {
     CHECK_STATUS(VTCopySupportedPropertyDictionaryForEncoder(0, 480, CODEC_H264, NULL, &id, &props),
                  kVTParameterErr);
     CHECK(id == NULL && props == NULL);
+    /* odd sizes: H.264 4:2:0 cannot represent them exactly */
+    {
+        static const int32_t odd[][2] = {{321, 241}, {321, 240}, {320, 241}, {1, 1}, {1, 2}};
+        for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+            id = (CFStringRef)CFSTR("x");
+            props = (CFDictionaryRef)CFSTR("x");
+            CHECK_STATUS(VTCopySupportedPropertyDictionaryForEncoder(odd[i][0], odd[i][1],
+                                                                     CODEC_H264, NULL, &id, &props),
+                         kVTParameterErr);
+            CHECK(id == NULL && props == NULL);
+            CHECK_STATUS(VTCopySupportedPropertyDictionaryForEncoder(odd[i][0], odd[i][1],
+                                                                     CODEC_H264, NULL, NULL, NULL),
+                         kVTParameterErr);
+        }
+    }
+    /* an odd size with a codec nobody encodes: the codec is reported first */
+    CHECK_STATUS(
+        VTCopySupportedPropertyDictionaryForEncoder(321, 241, CODEC_HEVC, NULL, &id, &props),
+        kVTCouldNotFindVideoEncoderErr);
+    CHECK(id == NULL && props == NULL);
+    CHECK_STATUS(VTCopySupportedPropertyDictionaryForEncoder(2, 2, CODEC_H264, NULL, NULL, NULL),
+                 noErr);
     CHECK_STATUS(
         VTCopySupportedPropertyDictionaryForEncoder(640, 480, CODEC_HEVC, NULL, &id, &props),
         kVTCouldNotFindVideoEncoderErr);
@@ -121,6 +157,15 @@ static void test_encoder_list(void) {
 }
 
 /* ------------------------------------------------------------------ */
+
+/* Keeps the last warning vtcore logged. */
+static char g_last_warning[512];
+
+static void capture_log(void *user_data, int level, const char *fmt, va_list args) {
+    (void)user_data;
+    if (level <= VTCORE_LOG_WARNING)
+        vsnprintf(g_last_warning, sizeof(g_last_warning), fmt, args);
+}
 
 static void test_create_arguments(void) {
     CSCollector c;
@@ -212,17 +257,60 @@ static void test_create_arguments(void) {
         CFRelease(spec);
     }
 
-    /* odd sizes are accepted (encoded with cropping) */
-    CHECK_STATUS(VTCompressionSessionCreate(NULL, 321, 241, CODEC_H264, NULL, NULL, NULL,
-                                            cs_output_cb, &c, &s),
-                 noErr);
-    if (s)
-        CFRelease(s);
+    /* odd sizes are refused: H.264 4:2:0 crops in 2-pixel steps only */
+    {
+        /* ... and the log says why */
+        g_last_warning[0] = '\0';
+        vtcore_set_log_callback(capture_log, NULL, VTCORE_LOG_WARNING);
+        CHECK_STATUS(VTCompressionSessionCreate(NULL, 321, 241, CODEC_H264, NULL, NULL, NULL,
+                                                cs_output_cb, &c, &s),
+                     kVTParameterErr);
+        CHECK_MSG(strstr(g_last_warning, "321x241") && strstr(g_last_warning, "4:2:0") &&
+                      strstr(g_last_warning, "even"),
+                  "log: '%s'", g_last_warning);
+        g_last_warning[0] = '\0';
+        CHECK_STATUS(
+            VTCopySupportedPropertyDictionaryForEncoder(640, 481, CODEC_H264, NULL, NULL, NULL),
+            kVTParameterErr);
+        CHECK_MSG(strstr(g_last_warning, "640x481") && strstr(g_last_warning, "even"), "log: '%s'",
+                  g_last_warning);
+        vtcore_set_log_callback(NULL, NULL, 0);
+
+        static const int32_t odd[][2] = {{321, 241}, {321, 240}, {320, 241},    {1, 1},
+                                         {1, 2},     {2, 1},     {16383, 16384}};
+        for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+            s = (VTCompressionSessionRef)CFSTR("x");
+            CHECK_STATUS(VTCompressionSessionCreate(NULL, odd[i][0], odd[i][1], CODEC_H264, NULL,
+                                                    NULL, NULL, cs_output_cb, &c, &s),
+                         kVTParameterErr);
+            CHECK(s == NULL);
+        }
+        /* also with source attributes naming the same odd size */
+        CFNumberRef w = cs_num_i32(321), h = cs_num_i32(241);
+        const void *k[2] = {kCVPixelBufferWidthKey, kCVPixelBufferHeightKey}, *v[2] = {w, h};
+        CFDictionaryRef attrs = CFDictionaryCreate(NULL, k, v, 2, &kCFTypeDictionaryKeyCallBacks,
+                                                   &kCFTypeDictionaryValueCallBacks);
+        s = (VTCompressionSessionRef)CFSTR("x");
+        CHECK_STATUS(VTCompressionSessionCreate(NULL, 321, 241, CODEC_H264, NULL, attrs, NULL,
+                                                cs_output_cb, &c, &s),
+                     kVTParameterErr);
+        CHECK(s == NULL);
+        CFRelease(attrs);
+        CFRelease(w);
+        CFRelease(h);
+        /* a codec without an encoder is reported before the size */
+        CHECK_STATUS(VTCompressionSessionCreate(NULL, 321, 241, CODEC_HEVC, NULL, NULL, NULL,
+                                                cs_output_cb, &c, &s),
+                     kVTCouldNotFindVideoEncoderErr);
+        CHECK(s == NULL);
+        CHECK_EQ_INT(c.count, 0);
+    }
+    /* the smallest size */
     CHECK_STATUS(
-        VTCompressionSessionCreate(NULL, 1, 1, CODEC_H264, NULL, NULL, NULL, cs_output_cb, &c, &s),
+        VTCompressionSessionCreate(NULL, 2, 2, CODEC_H264, NULL, NULL, NULL, cs_output_cb, &c, &s),
         noErr);
     if (s) {
-        CHECK_EQ_INT(cs_encode_pattern(s, 0, 1, 1, 0, 3, NULL), 3);
+        CHECK_EQ_INT(cs_encode_pattern(s, 0, 2, 2, 0, 3, NULL), 3);
         CHECK_STATUS(VTCompressionSessionCompleteFrames(s, kCMTimeInvalid), noErr);
         CHECK_EQ_INT(c.count, 3);
         CFRelease(s);

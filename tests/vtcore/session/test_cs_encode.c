@@ -8,8 +8,8 @@
  * PTS/DTS with and without B-frames, sample attachments, keyframe placement
  * (ForceKeyFrame, MaxKeyFrameInterval[Duration], AllowTemporalCompression),
  * zero delay in the realtime recipe, inputs of other formats and sizes,
- * odd sizes, live and non-live property changes, colour tags from buffer
- * attachments, timescales, concurrent use.
+ * odd sizes (refused) and cropped even sizes, live and non-live property changes, colour tags from
+ * buffer attachments, timescales, concurrent use.
  */
 #include <math.h>
 #include <pthread.h>
@@ -427,27 +427,44 @@ static void test_input_formats(void) {
 static void test_odd_size(void) {
     CSCollector c;
     cs_collector_init(&c);
-    VTCompressionSessionRef s = cs_create(321, 241, NULL, NULL, &c);
-    if (!s)
+
+    /* odd sessions are refused: H.264 4:2:0 crops in 2-pixel steps only */
+    VTCompressionSessionRef s = (VTCompressionSessionRef)CFSTR("x");
+    CHECK_STATUS(VTCompressionSessionCreate(NULL, 321, 241, CODEC_H264, NULL, NULL, NULL,
+                                            cs_output_cb, &c, &s),
+                 kVTParameterErr);
+    CHECK(s == NULL);
+
+    /* even, not a multiple of 16: coded in macroblocks, cropped to the size */
+    s = cs_create(322, 242, NULL, NULL, &c);
+    if (!s) {
+        cs_collector_free(&c);
         return;
-    CHECK_EQ_INT(cs_encode_pattern(s, 0, 321, 241, 0, 6, NULL), 6);
-    CHECK_EQ_INT(cs_encode_pattern(s, FOURCC_BGRA, 321, 241, 6, 3, NULL), 3);
-    CHECK_STATUS(VTCompressionSessionCompleteFrames(s, kCMTimeInvalid), noErr);
-    check_outputs(&c, 9);
-    if (c.count) {
-        CMFormatDescriptionRef fd = CMSampleBufferGetFormatDescription(c.items[0].sample);
-        CFDictionaryRef ca =
-            CMFormatDescriptionGetExtension(fd, kCMFormatDescriptionExtension_CleanAperture);
-        double w = 0, h = 0;
-        CHECK(ca != NULL);
-        if (ca) {
-            CFNumberGetValue(CFDictionaryGetValue(ca, kCMFormatDescriptionKey_CleanApertureWidth),
-                             kCFNumberFloat64Type, &w);
-            CFNumberGetValue(CFDictionaryGetValue(ca, kCMFormatDescriptionKey_CleanApertureHeight),
-                             kCFNumberFloat64Type, &h);
-        }
-        CHECK(w == 321 && h == 241);
     }
+    CVPixelBufferPoolRef pool = VTCompressionSessionGetPixelBufferPool(s);
+    CVPixelBufferRef pb = NULL;
+    CHECK_STATUS(CVPixelBufferPoolCreatePixelBuffer(NULL, pool, &pb), kCVReturnSuccess);
+    CHECK(pb && CVPixelBufferGetWidth(pb) == 322 && CVPixelBufferGetHeight(pb) == 242);
+    if (pb)
+        CVPixelBufferRelease(pb);
+    CHECK_EQ_INT(cs_encode_pattern(s, 0, 322, 242, 0, 6, NULL), 6);
+    CHECK_EQ_INT(cs_encode_pattern(s, FOURCC_BGRA, 322, 242, 6, 3, NULL), 3);
+    /* an odd source buffer is scaled to the (even) session size */
+    CHECK_EQ_INT(cs_encode_pattern(s, FOURCC_I420, 321, 241, 9, 3, NULL), 3);
+    CHECK_STATUS(VTCompressionSessionCompleteFrames(s, kCMTimeInvalid), noErr);
+    check_outputs(&c, 12);
+    for (int i = 0; i < c.count; i++) {
+        if (!c.items[i].sample)
+            continue;
+        CMFormatDescriptionRef fd = CMSampleBufferGetFormatDescription(c.items[i].sample);
+        CMVideoDimensions d = CMVideoFormatDescriptionGetDimensions(fd);
+        CHECK_MSG(d.width == 322 && d.height == 242, "sample %d: %dx%d", i, (int)d.width,
+                  (int)d.height);
+        /* the picture is exact: no clean aperture is needed */
+        CHECK(CMFormatDescriptionGetExtension(fd, kCMFormatDescriptionExtension_CleanAperture) ==
+              NULL);
+    }
+    VTCompressionSessionInvalidate(s);
     CFRelease(s);
     cs_collector_free(&c);
 }

@@ -391,12 +391,27 @@ static void test_headers(void) {
     CHECK_EQ_INT(trace_count(&t, "nal_unit_type", 5), 3);
     free(t.text);
 
-    /* odd size: cropped in the SPS, decodable, every frame there */
-    e = encode_file("odd", 321, 241, 0, 321, 241, 10, NULL, NULL, NULL, 0);
-    check_decode(&e, 0, 0);
+    /* even size, not a multiple of 16: cropped in the SPS to exactly that
+     * size (also from an odd source, scaled); an odd session is refused */
+    e = encode_file("crop", 322, 242, 0, 322, 242, 10, NULL, NULL, NULL, 0);
+    check_decode(&e, 322, 242);
     t = trace(e.h264);
     CHECK(trace_count(&t, "frame_cropping_flag", 1) >= 1);
+    CHECK(trace_count(&t, "frame_cropping_flag", 0) == 0);
+    CHECK(trace_count(&t, "frame_crop_left_offset", 0) >= 1);
+    CHECK(trace_count(&t, "frame_crop_right_offset", 7) >= 1);
+    CHECK(trace_count(&t, "frame_crop_top_offset", 0) >= 1);
+    CHECK(trace_count(&t, "frame_crop_bottom_offset", 7) >= 1);
     free(t.text);
+    e = encode_file("crop_oddsrc", 322, 242, FOURCC_I420, 321, 241, 10, NULL, NULL, NULL, 0);
+    check_decode(&e, 322, 242);
+    {
+        VTCompressionSessionRef s = (VTCompressionSessionRef)CFSTR("x");
+        CHECK_STATUS(VTCompressionSessionCreate(NULL, 321, 241, CODEC_H264, NULL, NULL, NULL,
+                                                cs_output_cb, NULL, &s),
+                     kVTParameterErr);
+        CHECK(s == NULL);
+    }
 
     /* full range from the pool format */
     {

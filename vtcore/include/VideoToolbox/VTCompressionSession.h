@@ -56,14 +56,16 @@ typedef void (*VTCompressionOutputCallback)(void *outputCallbackRefCon, void *so
 VT_EXPORT const CFStringRef kVTVideoEncoderSpecification_EncoderID;
 
 /* Creates (+1 in *compressionSessionOut) a session encoding width x height
- * frames to codecType. encoderSpecification (may be NULL) selects the
- * encoder (kVTVideoEncoderSpecification_* keys); sourceImageBufferAttributes
- * (may be NULL) describes the buffers the client will submit and shapes the
- * session's pixel buffer pool. The allocators are ignored. outputCallback may
- * be NULL only if every frame is submitted with an output handler. Returns
- * noErr, kVTParameterErr, kVTCouldNotFindVideoEncoderErr (no encoder matches
- * codec and specification), kVTCouldNotCreateInstanceErr or
- * kVTAllocationFailedErr. */
+ * frames to codecType. width and height must be even, 2..16384: every vtcore
+ * encoder produces H.264 4:2:0, which crops only in 2-pixel steps, so an odd
+ * size is refused with kVTParameterErr. encoderSpecification (may be NULL)
+ * selects the encoder (kVTVideoEncoderSpecification_* keys);
+ * sourceImageBufferAttributes (may be NULL) describes the buffers the client
+ * will submit and shapes the session's pixel buffer pool. The allocators are
+ * ignored. outputCallback may be NULL only if every frame is submitted with
+ * an output handler. Returns noErr, kVTParameterErr,
+ * kVTCouldNotFindVideoEncoderErr (no encoder matches codec and
+ * specification), kVTCouldNotCreateInstanceErr or kVTAllocationFailedErr. */
 VT_EXPORT OSStatus VTCompressionSessionCreate(
     CFAllocatorRef allocator, int32_t width, int32_t height, CMVideoCodecType codecType,
     CFDictionaryRef encoderSpecification, CFDictionaryRef sourceImageBufferAttributes,

@@ -25,7 +25,9 @@ VT_EXPORT OSStatus VTCopyVideoEncoderList(CFDictionaryRef options,
  * arguments and copies (+1) its encoder id and its supported property
  * dictionary (as VTSessionCopySupportedPropertyDictionary would return).
  * Both out-pointers may be NULL. Returns noErr,
- * kVTCouldNotFindVideoEncoderErr, kVTParameterErr or kVTAllocationFailedErr. */
+ * kVTCouldNotFindVideoEncoderErr, kVTParameterErr (also for a width or
+ * height that is not positive, or odd, as VTCompressionSessionCreate) or
+ * kVTAllocationFailedErr. */
 VT_EXPORT OSStatus VTCopySupportedPropertyDictionaryForEncoder(
     int32_t width, int32_t height, CMVideoCodecType codecType, CFDictionaryRef encoderSpecification,
     CFStringRef *encoderIDOut, CFDictionaryRef *supportedPropertiesOut);

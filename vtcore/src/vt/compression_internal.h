@@ -129,6 +129,12 @@ OSStatus vt_cs_select_encoder(uint32_t codec_type, CFDictionaryRef spec,
                               const struct VTEncoderBackend **backend_out,
                               Boolean *low_latency_out);
 
+/* Refuses odd sizes: every encoder vtcore has produces H.264 4:2:0, whose
+ * SPS can only crop in 2-pixel steps, so an odd width or height cannot be
+ * represented exactly. Logs why (caller = the public function's name) and
+ * returns kVTParameterErr; noErr for even sizes. */
+OSStatus vt_cs_check_even_size(const char *caller, int32_t width, int32_t height);
+
 /* The pixel buffer attributes an encoder prefers: kCVPixelBufferPixelFormatTypeKey
  * (CFArray of its native formats, preferred first), Width, Height. +1 or
  * NULL on allocation failure. */

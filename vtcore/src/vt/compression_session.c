@@ -672,18 +672,8 @@ static Boolean dict_put(CFMutableDictionaryRef d, CFStringRef key, CFTypeRef val
     return CFDictionaryGetValue(d, key) == value;
 }
 
-static Boolean dict_put_number(CFMutableDictionaryRef d, CFStringRef key, double v) {
-    CFNumberRef n = vt_cf_number_double(v);
-    if (!n)
-        return FALSE;
-    Boolean ok = dict_put(d, key, n);
-    CFRelease(n);
-    return ok;
-}
-
 /* Extra format description extensions (base.lock held): the client's colour
- * strings, PixelAspectRatio, CleanAperture (also the visible size of an odd
- * session, whose stream is one pixel larger), FullRangeVideo. +1 or NULL. */
+ * strings, PixelAspectRatio, CleanAperture, FullRangeVideo. +1 or NULL. */
 static CFDictionaryRef build_extensions(CS *s, const VTEncoderConfig *cfg) {
     const VTCompressionConfig *c = &s->config;
     CFMutableDictionaryRef d = vt_cf_dict_new();
@@ -704,21 +694,8 @@ static CFDictionaryRef build_extensions(CS *s, const VTEncoderConfig *cfg) {
         ok = dict_put(d, kCMFormatDescriptionExtension_YCbCrMatrix, m);
     if (ok && c->pixel_aspect_ratio)
         ok = dict_put(d, kCMFormatDescriptionExtension_PixelAspectRatio, c->pixel_aspect_ratio);
-    if (ok && c->clean_aperture) {
+    if (ok && c->clean_aperture)
         ok = dict_put(d, kCMFormatDescriptionExtension_CleanAperture, c->clean_aperture);
-    } else if (ok && ((s->width | s->height) & 1)) {
-        int32_t cw = (s->width + 1) & ~1, ch = (s->height + 1) & ~1;
-        CFMutableDictionaryRef ca = vt_cf_dict_new();
-        ok = ca && dict_put_number(ca, kCMFormatDescriptionKey_CleanApertureWidth, s->width) &&
-             dict_put_number(ca, kCMFormatDescriptionKey_CleanApertureHeight, s->height) &&
-             dict_put_number(ca, kCMFormatDescriptionKey_CleanApertureHorizontalOffset,
-                             (s->width - cw) / 2.0) &&
-             dict_put_number(ca, kCMFormatDescriptionKey_CleanApertureVerticalOffset,
-                             (s->height - ch) / 2.0) &&
-             dict_put(d, kCMFormatDescriptionExtension_CleanAperture, ca);
-        if (ca)
-            CFRelease(ca);
-    }
     if (ok)
         ok = dict_put(d, kCMFormatDescriptionExtension_FullRangeVideo,
                       full_range_of(cfg) ? kCFBooleanTrue : kCFBooleanFalse);
@@ -1144,6 +1121,15 @@ static OSStatus create_pool(CS *s, CFDictionaryRef attrs) {
     return noErr;
 }
 
+OSStatus vt_cs_check_even_size(const char *caller, int32_t width, int32_t height) {
+    if (!((width | height) & 1))
+        return noErr;
+    vt_warn("%s: %dx%d refused: H.264 4:2:0 needs an even width and height (the stream can only "
+            "be cropped in 2-pixel steps)",
+            caller, (int)width, (int)height);
+    return kVTParameterErr;
+}
+
 OSStatus VTCompressionSessionCreate(
     CFAllocatorRef allocator, int32_t width, int32_t height, CMVideoCodecType codecType,
     CFDictionaryRef encoderSpecification, CFDictionaryRef sourceImageBufferAttributes,
@@ -1169,11 +1155,9 @@ OSStatus VTCompressionSessionCreate(
         vt_cs_select_encoder((uint32_t)codecType, encoderSpecification, &be, &low_latency);
     if (st != noErr)
         return st;
-    if (((width | height) & 1) && !(be->caps & VT_CAP_ODD_SIZE)) {
-        vt_warn("VTCompressionSessionCreate: %s cannot encode the odd size %dx%d", be->encoder_id,
-                width, height);
-        return kVTParameterErr;
-    }
+    st = vt_cs_check_even_size("VTCompressionSessionCreate", width, height);
+    if (st != noErr)
+        return st;
 
     CS *s = vt_object_alloc(&vt_compression_session_class.base, sizeof(*s));
     if (!s)

@@ -158,8 +158,9 @@ OSStatus VTCopySupportedPropertyDictionaryForEncoder(int32_t width, int32_t heig
         vt_cs_select_encoder((uint32_t)codecType, encoderSpecification, &be, &low_latency);
     if (st != noErr)
         return st;
-    if (((width | height) & 1) && !(be->caps & VT_CAP_ODD_SIZE))
-        return kVTParameterErr;
+    st = vt_cs_check_even_size("VTCopySupportedPropertyDictionaryForEncoder", width, height);
+    if (st != noErr)
+        return st;
 
     CFStringRef id = NULL;
     CFMutableDictionaryRef props = NULL;
