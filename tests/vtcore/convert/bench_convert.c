@@ -5,7 +5,9 @@
  * Benchmark (meson benchmark 'convert', not a test): at 1080p, times a
  * conversion plan against the raw libyuv kernel doing the same work and a
  * memcpy of the destination's bytes, interleaved A B C per iteration, and
- * prints medians and ratios. Iterations: VTCORE_BENCH_ITERATIONS (default 30).
+ * prints medians and ratios. Iterations: VTCORE_BENCH_ITERATIONS (default 30);
+ * VTCORE_KERNEL_LEVEL=0/1/2 caps vtcore's own kernels at the baseline, AVX2
+ * or AVX-512 (default: what the CPU has).
  *
  *   meson test -C <build> --benchmark --suite vtcore convert -v
  *   VTCORE_BENCH_ITERATIONS=200 <build>/tests/vtcore/convert/bench_convert
@@ -22,6 +24,7 @@
 
 #include <libyuv.h>
 
+#include "convert/convert_internal.h"
 #include "convert_test_util.h"
 
 static double now_ms(void) {
@@ -143,9 +146,14 @@ int main(void) {
            *tm = malloc(sizeof(double) * (size_t)iters);
     if (!tp || !tp2 || !tr || !tm)
         return 1;
+    const char *lv = getenv("VTCORE_KERNEL_LEVEL");
+    if (lv && *lv)
+        vt_kernels_force_level(atoi(lv));
+    static const char *const level_names[] = {"baseline C", "AVX2", "AVX-512"};
+    int level = vt_kernels_level();
     printf("1080p, %d iterations, medians in ms (fps); plan/raw = cost ratio; '=' marks rows where "
-           "the plan runs the same libyuv kernel\n",
-           iters);
+           "the plan runs the same libyuv kernel; vtcore kernels: %s\n",
+           iters, level >= 0 && level <= 2 ? level_names[level] : "?");
     printf("%-22s %15s %15s %15s %11s %9s %9s\n", "work", "plan 1 thread", "plan 2 threads",
            "raw libyuv", "memcpy", "plan/raw", "raw/memcpy");
     for (int c = 0; c < ncases; c++) {

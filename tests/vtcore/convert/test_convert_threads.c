@@ -5,8 +5,8 @@
  * Slice-parallel execution: for every format pair (same size, scaled down,
  * scaled up; odd heights), and for 1080p conversions with every filter, the
  * output with 2, 3 and 4 threads must be byte-identical to one thread; and
- * the baseline and AVX2 compilations of vtcore's own kernels must give the
- * same bytes. Also runs many plans concurrently.
+ * the baseline, AVX2 and AVX-512 levels of vtcore's own kernels must give
+ * the same bytes. Also runs many plans concurrently.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -58,7 +58,8 @@ static void compare_threads(const TFormat *sf, const TFormat *df, int sw, int sh
     t_image_free(&d);
 }
 
-/* Baseline vs AVX2 kernels: same bytes. */
+/* Kernel levels (baseline, AVX2, AVX-512; capped at what the CPU has):
+ * same bytes. */
 static void compare_kernel_variants(const TFormat *sf, const TFormat *df, int sw, int sh, int dw,
                                     int dh, VTScaleFilter filter, int average) {
     TImage s, a, b;
@@ -75,10 +76,13 @@ static void compare_kernel_variants(const TFormat *sf, const TFormat *df, int sw
     o.src_matrix = o.dst_matrix = VT_MATRIX_BT709;
     vt_kernels_force_baseline(1);
     CHECK_STATUS(vt_convert_image(&s.im, &a.im, &o), 0);
-    vt_kernels_force_baseline(0);
-    CHECK_STATUS(vt_convert_image(&s.im, &b.im, &o), 0);
-    CHECK_MSG(same_bytes(&a, &b), "%s %dx%d -> %s %dx%d: baseline and AVX2 kernels differ",
-              sf->name, sw, sh, df->name, dw, dh);
+    for (int level = VT_KERNELS_LEVEL_AVX2; level <= VT_KERNELS_LEVEL_AVX512; level++) {
+        vt_kernels_force_level(level);
+        CHECK_STATUS(vt_convert_image(&s.im, &b.im, &o), 0);
+        CHECK_MSG(same_bytes(&a, &b), "%s %dx%d -> %s %dx%d: baseline and level %d kernels differ",
+                  sf->name, sw, sh, df->name, dw, dh, level);
+    }
+    vt_kernels_force_level(-1);
     t_image_free(&s);
     t_image_free(&a);
     t_image_free(&b);
@@ -134,6 +138,9 @@ int main(void) {
         for (int j = 0; j < T_NFORMATS; j++) {
             compare_kernel_variants(&t_formats[i], &t_formats[j], 131, 9, 131, 9,
                                     VT_SCALE_FILTER_AUTO, (i + j) & 1);
+            /* 128 + 64 + 58 columns: every kernel width in one row */
+            compare_kernel_variants(&t_formats[i], &t_formats[j], 250, 5, 250, 5,
+                                    VT_SCALE_FILTER_AUTO, !((i + j) & 1));
             if (scale)
                 compare_kernel_variants(&t_formats[i], &t_formats[j], 131, 67, 40, 21,
                                         VT_SCALE_FILTER_BOX, 1);

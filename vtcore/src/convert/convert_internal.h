@@ -111,8 +111,26 @@ static inline int vt_color_black_y8(int full_range) {
 
 /* ---- portable C row kernels (convert_kernels.c) -------------------------- */
 
-/* Tests: run the baseline (non-AVX2) kernels even where AVX2 is available,
- * to compare both compilations. */
+/* x86-64 with GCC: the kernels also exist compiled for AVX2, and the
+ * hottest ones hand-written for AVX2 and AVX-512BW (convert_kernels_x86.c),
+ * picked once per process from the CPU's features. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define VT_KERNELS_AVX2 1
+#else
+#define VT_KERNELS_AVX2 0
+#endif
+
+/* Kernel levels: the portable C as compiled for the baseline ISA; the same
+ * compiled for AVX2 plus the hand-written AVX2 kernels; and the AVX-512BW
+ * kernels on top (x86-64 with GCC only; used on CPUs that also have
+ * AVX512VBMI). */
+enum { VT_KERNELS_BASELINE = 0, VT_KERNELS_LEVEL_AVX2 = 1, VT_KERNELS_LEVEL_AVX512 = 2 };
+/* The level in use: the best the CPU has, unless capped. Row ops ask once
+ * per band. */
+int vt_kernels_level(void);
+/* Tests: cap the level (-1: no cap), to compare the implementations;
+ * force_baseline(1) = force_level(0), force_baseline(0) = force_level(-1). */
+void vt_kernels_force_level(int max_level);
 void vt_kernels_force_baseline(int on);
 
 void vt_k_cterms8(const uint8_t *u, const uint8_t *v, int n, int16_t *cb, int16_t *cg, int16_t *cr,
@@ -130,6 +148,45 @@ typedef void (*VTLumaPackedFn)(const void *y, const int16_t *cb, const int16_t *
 VTLumaPackedFn vt_k_luma_packed(const uint8_t off[4], int depth16);
 void vt_k_rgb_to_y(const uint8_t *r, const uint8_t *g, const uint8_t *b, uint8_t *y, int w,
                    const VTRgbToYuv *k);
+
+#if VT_KERNELS_AVX2
+/* Hand-written kernels for 8-bit RGB32 <-> YCbCr (convert_kernels_x86.c),
+ * one version per vector width: one pass over the pixels, bit for bit the
+ * results of the portable kernels (the split / sum / convert chain). They do
+ * the first n pixels of a row, n a multiple of VT_K_AVX2_PIXELS or
+ * VT_K_AVX512_PIXELS; the caller does the rest with the narrower ones and the
+ * portable kernels. off: byte offsets of R, G, B, A (one of the four RGB32
+ * orders). Each returns 0, doing nothing, when it does not handle the
+ * parameters. */
+#define VT_K_AVX2_PIXELS   64
+#define VT_K_AVX512_PIXELS 128
+/* Luma of n pixels. */
+int vt_k_rgb32_to_y_avx2(const uint8_t *src, uint8_t *y, int n, const uint8_t off[4],
+                         const VTRgbToYuv *k);
+int vt_k_rgb32_to_y_avx512(const uint8_t *src, uint8_t *y, int n, const uint8_t off[4],
+                           const VTRgbToYuv *k);
+/* Cb, Cr of the first n pixels of rows a and b (b = a for a chroma row of
+ * one luma row): n >> sx samples, each the average of the (1 << sx) x 2
+ * pixels or, with dec, the top-left one; they go to u[i * step], v[i * step]
+ * (step 1 planar, 2 interleaved). */
+int vt_k_rgb32_to_uv_avx2(const uint8_t *a, const uint8_t *b, int n, int sx, int dec,
+                          const uint8_t off[4], const VTRgbToYuv *k, uint8_t *u, uint8_t *v,
+                          int step);
+int vt_k_rgb32_to_uv_avx512(const uint8_t *a, const uint8_t *b, int n, int sx, int dec,
+                            const uint8_t off[4], const VTRgbToYuv *k, uint8_t *u, uint8_t *v,
+                            int step);
+/* The first n pixels of one row of 8-bit chroma (u[i * step], v[i * step],
+ * 1 << sx pixels each, sx <= 1) and the one or two rows of luma using it
+ * (y1, out1 NULL if one) -> 4-byte pixels at any address. terms: 3 * n
+ * int16_t of scratch. */
+int vt_k_yuv8_rows_avx2(const uint8_t *y0, const uint8_t *y1, const uint8_t *u, const uint8_t *v,
+                        int step, int sx, uint8_t *out0, uint8_t *out1, int n, const uint8_t off[4],
+                        const VTYuvToRgb *k, int16_t *terms);
+int vt_k_yuv8_rows_avx512(const uint8_t *y0, const uint8_t *y1, const uint8_t *u, const uint8_t *v,
+                          int step, int sx, uint8_t *out0, uint8_t *out1, int n,
+                          const uint8_t off[4], const VTYuvToRgb *k, int16_t *terms);
+#endif
+
 /* Chroma sums: out[i] = sum of 1, 2 or 4 samples of (a, b) around column
  * i << sx (b may be NULL: one row); decimate takes the co-sited sample only
  * (counted as if averaged: scaled by the same sample count). Odd edges

@@ -10,7 +10,9 @@
  * vectorises them; on x86-64 with GCC each kernel is compiled twice, for
  * the baseline ISA and for AVX2, and picked once per process from the CPU's
  * features (plain function calls: no ifunc, which would export symbols and
- * break ThreadSanitizer builds). No libyuv here.
+ * break ThreadSanitizer builds). No libyuv here. The hottest 8-bit RGB32 <->
+ * YCbCr paths also have hand-written AVX2 and AVX-512 versions
+ * (convert_kernels_x86.c) that the row ops call for the bulk of each row.
  */
 #include "config.h"
 
@@ -23,12 +25,6 @@
 #include <string.h>
 
 #include "convert_internal.h"
-
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define VT_KERNELS_AVX2 1
-#else
-#define VT_KERNELS_AVX2 0
-#endif
 
 /* Clamp on 16-bit lanes: the vectoriser turns this into min/max + pack
  * (the same clamp written on int costs twice as much). */
@@ -72,24 +68,42 @@ static inline uint16_t pair_sum(const uint8_t *p) {
 #pragma GCC pop_options
 #endif
 
-static int baseline_forced;
+/* Highest kernel level the tests allow (-1: whatever the CPU has). */
+static int level_cap = -1;
 
-void vt_kernels_force_baseline(int on) {
-    __atomic_store_n(&baseline_forced, on ? 1 : 0, __ATOMIC_RELAXED);
+void vt_kernels_force_level(int max_level) {
+    __atomic_store_n(&level_cap, max_level < 0 ? -1 : max_level, __ATOMIC_RELAXED);
 }
 
+void vt_kernels_force_baseline(int on) {
+    vt_kernels_force_level(on ? 0 : -1);
+}
+
+int vt_kernels_level(void) {
 #if VT_KERNELS_AVX2
-static int use_avx2(void) {
     static int cached = -1;
     int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
     if (v < 0) {
+        /* AVX-512 only where it comes with VBMI (Ice Lake, Zen 4 and later):
+         * the Skylake-SP generation lowers the clock for 512-bit code, which
+         * would cost the code around the conversion more than it saves. */
         __builtin_cpu_init();
-        v = __builtin_cpu_supports("avx2") ? 1 : 0;
+        v = VT_KERNELS_BASELINE;
+        if (__builtin_cpu_supports("avx2"))
+            v = VT_KERNELS_LEVEL_AVX2;
+        if (v && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi"))
+            v = VT_KERNELS_LEVEL_AVX512;
         __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
     }
-    return v && !__atomic_load_n(&baseline_forced, __ATOMIC_RELAXED);
+    int cap = __atomic_load_n(&level_cap, __ATOMIC_RELAXED);
+    return cap >= 0 && cap < v ? cap : v;
+#else
+    return VT_KERNELS_BASELINE;
+#endif
 }
-#define VT_PICK(name) (use_avx2() ? name##_avx2 : name##_c)
+
+#if VT_KERNELS_AVX2
+#define VT_PICK(name) (vt_kernels_level() >= VT_KERNELS_LEVEL_AVX2 ? name##_avx2 : name##_c)
 #else
 #define VT_PICK(name) name##_c
 #endif

@@ -299,8 +299,8 @@ enum {
 size_t vt_op_yuv2rgb_tmp(int w) {
     size_t n = (size_t)w;
     /* one output row; 3 chroma-term rows and 3 upsampled ones (int16);
-     * 2 deinterleaved chroma rows (16-bit) */
-    return ALIGN64(4 * n) + 6 * ALIGN64(2 * n) + 2 * ALIGN64(2 * n) + 64;
+     * 2 deinterleaved chroma rows (16-bit); the AVX2 kernel's terms */
+    return ALIGN64(4 * n) + 6 * ALIGN64(2 * n) + 2 * ALIGN64(2 * n) + ALIGN64(6 * n) + 64;
 }
 
 void vt_op_yuv2rgb_select(VTYuv2RgbParams *p, int kind, int sx, int sy, int cr_first, int matrix,
@@ -417,6 +417,124 @@ static void yuv2rgb_fast(const VTOp *op, const VTYuv2RgbParams *p, VTBuf *bufs, 
 }
 #endif
 
+#if VT_KERNELS_AVX2
+/* The hand-written kernels on the leading columns of a row: AVX-512 on whole
+ * runs of VT_K_AVX512_PIXELS, then AVX2 on whole runs of VT_K_AVX2_PIXELS,
+ * as far as the level allows. They return the columns done; the portable
+ * kernels do the rest. */
+static int simd_run(int level, int need, int run, int w, int x) {
+    return level >= need ? (w - x) & ~(run - 1) : 0;
+}
+
+static int simd_rgb32_to_y(int level, const uint8_t *s, uint8_t *y, int w,
+                           const VTRgb2YuvParams *p) {
+    int x = 0, n = simd_run(level, VT_KERNELS_LEVEL_AVX512, VT_K_AVX512_PIXELS, w, 0);
+    if (n && vt_k_rgb32_to_y_avx512(s, y, n, p->off, &p->k))
+        x = n;
+    n = simd_run(level, VT_KERNELS_LEVEL_AVX2, VT_K_AVX2_PIXELS, w, x);
+    if (n && vt_k_rgb32_to_y_avx2(s + 4 * (size_t)x, y + x, n, p->off, &p->k))
+        x += n;
+    return x;
+}
+
+static int simd_rgb32_to_uv(int level, const uint8_t *a, const uint8_t *b, int w, int sx, int dec,
+                            const VTRgb2YuvParams *p, uint8_t *u, uint8_t *v, int step) {
+    int x = 0, n = simd_run(level, VT_KERNELS_LEVEL_AVX512, VT_K_AVX512_PIXELS, w, 0);
+    if (n && vt_k_rgb32_to_uv_avx512(a, b, n, sx, dec, p->off, &p->k, u, v, step))
+        x = n;
+    n = simd_run(level, VT_KERNELS_LEVEL_AVX2, VT_K_AVX2_PIXELS, w, x);
+    size_t c = (size_t)(x >> sx) * (size_t)step, o = 4 * (size_t)x;
+    if (n && vt_k_rgb32_to_uv_avx2(a + o, b + o, n, sx, dec, p->off, &p->k, u + c, v + c, step))
+        x += n;
+    return x;
+}
+
+static int simd_yuv8_rows(int level, const uint8_t *l0, const uint8_t *l1, const uint8_t *u,
+                          const uint8_t *v, int step, int sx, uint8_t *o0, uint8_t *o1, int w,
+                          const VTYuv2RgbParams *p, int16_t *terms) {
+    int x = 0, n = simd_run(level, VT_KERNELS_LEVEL_AVX512, VT_K_AVX512_PIXELS, w, 0);
+    if (n && vt_k_yuv8_rows_avx512(l0, l1, u, v, step, sx, o0, o1, n, p->off, &p->k, terms))
+        x = n;
+    n = simd_run(level, VT_KERNELS_LEVEL_AVX2, VT_K_AVX2_PIXELS, w, x);
+    size_t c = (size_t)(x >> sx) * (size_t)step, o = 4 * (size_t)x;
+    if (n && vt_k_yuv8_rows_avx2(l0 + x, l1 ? l1 + x : NULL, u + c, v + c, step, sx, o0 + o,
+                                 o1 ? o1 + o : NULL, n, p->off, &p->k, terms))
+        x += n;
+    return x;
+}
+#endif
+
+/* Luma + full-resolution chroma terms -> w pixels at out, through the
+ * 2-byte aligned row when out is not. */
+static void luma_row(VTLumaPackedFn luma, const void *y, const int16_t *cb, const int16_t *cg,
+                     const int16_t *cr, uint8_t *out, int w, const VTYuvToRgb *k, uint16_t *row) {
+    if (((uintptr_t)out & 1) == 0) {
+        luma(y, cb, cg, cr, (uint16_t *)(void *)out, w, k);
+    } else {
+        luma(y, cb, cg, cr, row, w, k);
+        memcpy(out, row, 4 * (size_t)w);
+    }
+}
+
+/* 8-bit planar / semi-planar: per chroma row, the hand-written kernels do
+ * the leading columns of its luma rows and the portable kernels (chroma
+ * terms, 2:1 upsampling, luma) the rest. */
+static void yuv8_to_rgb(const VTOp *op, const VTYuv2RgbParams *p, VTBuf *bufs, uint8_t *cur, int y0,
+                        int y1) {
+    VTBuf *by = B(bufs, op, 0), *bu = B(bufs, op, 1), *bv = B(bufs, op, 2), *bo = B(bufs, op, 3);
+    int semi = op->i[0] == VT_YUV_SEMI8, sx = op->i[1], sy = op->i[2], cr_first = op->i[3];
+    int w = op->w, cw = (w + (1 << sx) - 1) >> sx;
+    uint16_t *row = carve(&cur, 4 * (size_t)w); /* for destination rows at odd addresses */
+    int16_t *tcb = carve(&cur, 2 * (size_t)w), *tcg = carve(&cur, 2 * (size_t)w),
+            *tcr = carve(&cur, 2 * (size_t)w);
+    int16_t *fcb = carve(&cur, 2 * (size_t)w), *fcg = carve(&cur, 2 * (size_t)w),
+            *fcr = carve(&cur, 2 * (size_t)w);
+    uint8_t *du = carve(&cur, (size_t)w), *dv = carve(&cur, (size_t)w);
+    VTLumaPackedFn luma = vt_k_luma_packed(p->off, 0);
+#if VT_KERNELS_AVX2
+    int16_t *terms = carve(&cur, 6 * (size_t)w);
+    int level = vt_kernels_level();
+#endif
+    if (!sx) {
+        fcb = tcb;
+        fcg = tcg;
+        fcr = tcr;
+    }
+    int rows = 1 << sy;
+    for (int y = y0; y < y1; y += rows) {
+        int cy = y >> sy, two = rows == 2 && y + 1 < y1;
+        const uint8_t *u = vt_buf_row(bu, cy), *v = semi ? NULL : vt_buf_row(bv, cy);
+        uint8_t *o0 = vt_buf_row(bo, y), *o1 = two ? vt_buf_row(bo, y + 1) : NULL;
+        const uint8_t *l0 = vt_buf_row(by, y), *l1 = two ? vt_buf_row(by, y + 1) : NULL;
+        int x = 0;
+#if VT_KERNELS_AVX2
+        x = simd_yuv8_rows(level, l0, l1, semi ? u + cr_first : u, semi ? u + !cr_first : v,
+                           semi ? 2 : 1, sx, o0, o1, w, p, terms);
+#endif
+        if (x == w)
+            continue;
+        int c0 = x >> sx; /* first chroma sample left */
+        if (semi) {
+#if HAVE_LIBYUV
+            SplitUVPlane(u + 2 * (size_t)c0, 0, du, 0, dv, 0, cw - c0, 1);
+#else
+            vt_k_deinterleave8(u + 2 * (size_t)c0, du, dv, cw - c0);
+#endif
+            vt_k_cterms8(cr_first ? dv : du, cr_first ? du : dv, cw - c0, tcb, tcg, tcr, &p->k);
+        } else {
+            vt_k_cterms8(u + c0, v + c0, cw - c0, tcb, tcg, tcr, &p->k);
+        }
+        if (sx) {
+            vt_k_up2_s16(tcb, fcb, w - x);
+            vt_k_up2_s16(tcg, fcg, w - x);
+            vt_k_up2_s16(tcr, fcr, w - x);
+        }
+        luma_row(luma, l0 + x, fcb, fcg, fcr, o0 + 4 * (size_t)x, w - x, &p->k, row);
+        if (two)
+            luma_row(luma, l1 + x, fcb, fcg, fcr, o1 + 4 * (size_t)x, w - x, &p->k, row);
+    }
+}
+
 void vt_op_yuv2rgb(const VTOp *op, VTBuf *bufs, uint8_t *tmp, int y0, int y1) {
     const VTYuv2RgbParams *p = op->p;
 #if HAVE_LIBYUV
@@ -429,6 +547,10 @@ void vt_op_yuv2rgb(const VTOp *op, VTBuf *bufs, uint8_t *tmp, int y0, int y1) {
     int kind = op->i[0], sx = op->i[1], sy = op->i[2], cr_first = op->i[3];
     int w = op->w, cw = (w + (1 << sx) - 1) >> sx;
     uint8_t *cur = (uint8_t *)(((uintptr_t)tmp + 63) & ~(uintptr_t)63);
+    if (kind == VT_YUV_PLANAR8 || kind == VT_YUV_SEMI8) {
+        yuv8_to_rgb(op, p, bufs, cur, y0, y1);
+        return;
+    }
     uint16_t *row = carve(&cur, 4 * (size_t)w); /* for destination rows at odd addresses */
     int16_t *tcb = carve(&cur, 2 * (size_t)w), *tcg = carve(&cur, 2 * (size_t)w),
             *tcr = carve(&cur, 2 * (size_t)w);
@@ -450,30 +572,16 @@ void vt_op_yuv2rgb(const VTOp *op, VTBuf *bufs, uint8_t *tmp, int y0, int y1) {
     int last_cy = -1;
     for (int y = y0; y < y1; y++) {
         int cy = y >> sy;
-        if (kind != VT_YUV_GRAY8 && cy != last_cy) {
+        if (b16 && cy != last_cy) {
             last_cy = cy;
-            switch (kind) {
-            case VT_YUV_PLANAR8:
-                vt_k_cterms8(vt_buf_row(bu, cy), vt_buf_row(bv, cy), cw, tcb, tcg, tcr, &p->k);
-                break;
-            case VT_YUV_SEMI8:
-#if HAVE_LIBYUV
-                SplitUVPlane(vt_buf_row(bu, cy), 0, du, 0, dv, 0, cw, 1);
-#else
-                vt_k_deinterleave8(vt_buf_row(bu, cy), du, dv, cw);
-#endif
-                vt_k_cterms8(cr_first ? dv : du, cr_first ? du : dv, cw, tcb, tcg, tcr, &p->k);
-                break;
-            case VT_YUV_PLANAR16:
+            if (kind == VT_YUV_PLANAR16) {
                 vt_k_cterms16((const uint16_t *)vt_buf_row(bu, cy),
                               (const uint16_t *)vt_buf_row(bv, cy), cw, tcb, tcg, tcr, &p->k);
-                break;
-            default: /* VT_YUV_SEMI16 */
+            } else { /* VT_YUV_SEMI16 */
                 vt_k_deinterleave16((const uint16_t *)vt_buf_row(bu, cy), (uint16_t *)du,
                                     (uint16_t *)dv, cw);
                 vt_k_cterms16((const uint16_t *)(cr_first ? dv : du),
                               (const uint16_t *)(cr_first ? du : dv), cw, tcb, tcg, tcr, &p->k);
-                break;
             }
             if (sx) {
                 vt_k_up2_s16(tcb, fcb, w);
@@ -481,13 +589,7 @@ void vt_op_yuv2rgb(const VTOp *op, VTBuf *bufs, uint8_t *tmp, int y0, int y1) {
                 vt_k_up2_s16(tcr, fcr, w);
             }
         }
-        uint8_t *o = vt_buf_row(bo, y);
-        if (((uintptr_t)o & 1) == 0) {
-            luma(vt_buf_row(by, y), fcb, fcg, fcr, (uint16_t *)(void *)o, w, &p->k);
-        } else {
-            luma(vt_buf_row(by, y), fcb, fcg, fcr, row, w, &p->k);
-            memcpy(o, row, 4 * (size_t)w);
-        }
+        luma_row(luma, vt_buf_row(by, y), fcb, fcg, fcr, vt_buf_row(bo, y), w, &p->k, row);
     }
 }
 
@@ -683,14 +785,53 @@ void vt_op_rgb2yuv(const VTOp *op, VTBuf *bufs, uint8_t *tmp, int y0, int y1) {
         c0[3] = c1[3] = NULL;
     int step = 1 << sy;
     int sh = dec ? 0 : sx + sy;
+    /* The hand-written kernels do the leading columns straight from the
+     * pixels (luma of each row; chroma of the row pair, where a single row
+     * counts twice: the same sums, one more shift); the portable kernels
+     * split the rest into R, G, B rows and work from those. */
+#if VT_KERNELS_AVX2
+    int level = vt_kernels_level();
+#endif
     for (int y = y0; y < y1; y += step) {
+        const uint8_t *sa = vt_buf_row(bs, y), *sb = NULL;
+        uint8_t *ya = vt_buf_row(by, y), *yb = NULL;
+        if (sy && y + 1 < op->h) {
+            sb = vt_buf_row(bs, y + 1);
+            yb = vt_buf_row(by, y + 1);
+        }
+        int cy = y >> sy, ny = 0, nc = 0; /* columns done: luma, chroma */
+        uint8_t *pu = NULL, *pv = NULL;   /* Cb and Cr of the row (interleaved: every other) */
+        if (kind == VT_YUV_PLANAR8) {
+            pu = vt_buf_row(bu, cy);
+            pv = vt_buf_row(bv, cy);
+        } else if (kind == VT_YUV_SEMI8) {
+            pu = vt_buf_row(bu, cy) + cr_first;
+            pv = vt_buf_row(bu, cy) + !cr_first;
+        }
+#if VT_KERNELS_AVX2
+        ny = simd_rgb32_to_y(level, sa, ya, w, p);
+        if (yb && simd_rgb32_to_y(level, sb, yb, w, p) != ny)
+            ny = 0; /* (cannot happen: same row width and order) */
+        if (pu)
+            nc = simd_rgb32_to_uv(level, sa, sb ? sb : sa, w, sx, dec, p, pu, pv,
+                                  kind == VT_YUV_SEMI8 ? 2 : 1);
+#endif
+        if (!pu)
+            nc = w;                 /* grey: no chroma */
+        int xs = ny < nc ? ny : nc; /* the portable kernels start here */
+        if (xs == w)
+            continue;
+        size_t so = 4 * (size_t)xs;
         const uint8_t *ra = r0, *ga = g0, *ba = b0, *rb = NULL, *gb = NULL, *bb = NULL;
-        split_row(vt_buf_row(bs, y), c0, w);
-        vt_k_rgb_to_y(r0, g0, b0, vt_buf_row(by, y), w, &p->k);
+        split_row(sa + so, c0, w - xs);
+        if (ny < w)
+            vt_k_rgb_to_y(r0 + (ny - xs), g0 + (ny - xs), b0 + (ny - xs), ya + ny, w - ny, &p->k);
         if (sy) {
-            if (y + 1 < op->h) {
-                split_row(vt_buf_row(bs, y + 1), c1, w);
-                vt_k_rgb_to_y(r1, g1, b1, vt_buf_row(by, y + 1), w, &p->k);
+            if (sb) {
+                split_row(sb + so, c1, w - xs);
+                if (ny < w)
+                    vt_k_rgb_to_y(r1 + (ny - xs), g1 + (ny - xs), b1 + (ny - xs), yb + ny, w - ny,
+                                  &p->k);
                 rb = r1;
                 gb = g1;
                 bb = b1;
@@ -700,22 +841,21 @@ void vt_op_rgb2yuv(const VTOp *op, VTBuf *bufs, uint8_t *tmp, int y0, int y1) {
                 bb = b0;
             }
         }
-        if (kind == VT_YUV_GRAY8)
+        if (nc == w)
             continue;
-        int cy = y >> sy;
-        vt_k_chroma_sum(ra, rb, w, cw, sx, dec, rs);
-        vt_k_chroma_sum(ga, gb, w, cw, sx, dec, gs);
-        vt_k_chroma_sum(ba, bb, w, cw, sx, dec, bsum);
+        int d = nc - xs, ci = nc >> sx, cn = cw - ci; /* chroma samples left */
+        vt_k_chroma_sum(ra + d, rb ? rb + d : NULL, w - nc, cn, sx, dec, rs);
+        vt_k_chroma_sum(ga + d, gb ? gb + d : NULL, w - nc, cn, sx, dec, gs);
+        vt_k_chroma_sum(ba + d, bb ? bb + d : NULL, w - nc, cn, sx, dec, bsum);
         if (kind == VT_YUV_PLANAR8) {
-            vt_k_rgb_sums_to_uv(rs, gs, bsum, vt_buf_row(bu, cy), vt_buf_row(bv, cy), cw, sh,
-                                &p->k);
+            vt_k_rgb_sums_to_uv(rs, gs, bsum, pu + ci, pv + ci, cn, sh, &p->k);
         } else {
-            vt_k_rgb_sums_to_uv(rs, gs, bsum, tu, tv, cw, sh, &p->k);
+            uint8_t *uv = vt_buf_row(bu, cy) + 2 * (size_t)ci;
+            vt_k_rgb_sums_to_uv(rs, gs, bsum, tu, tv, cn, sh, &p->k);
 #if HAVE_LIBYUV
-            MergeUVPlane(cr_first ? tv : tu, 0, cr_first ? tu : tv, 0, vt_buf_row(bu, cy), 0, cw,
-                         1);
+            MergeUVPlane(cr_first ? tv : tu, 0, cr_first ? tu : tv, 0, uv, 0, cn, 1);
 #else
-            vt_k_interleave8(cr_first ? tv : tu, cr_first ? tu : tv, vt_buf_row(bu, cy), cw);
+            vt_k_interleave8(cr_first ? tv : tu, cr_first ? tu : tv, uv, cn);
 #endif
         }
     }
