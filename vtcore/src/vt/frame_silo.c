@@ -787,14 +787,19 @@ OSStatus VTFrameSiloAddSampleBuffer(VTFrameSiloRef silo, CMSampleBufferRef sampl
         s->memory_bytes += size;
     }
     s->pending.v[s->pending.n++] = e;
-    s->have_last = TRUE;
-    s->last_dts = e.dts;
-    s->last_end = e.pts;
     {
+        /* Progress follows the furthest presentation end seen: samples come
+         * in decode order, so with B-frames a later sample may end earlier,
+         * and progress must never go backwards. */
+        CMTime end = e.pts;
         CMTime dur = CMSampleBufferGetDuration(sampleBuffer);
         if (vt_cm_time_is_numeric(dur) && CMTimeCompare(dur, kCMTimeZero) > 0)
-            s->last_end = CMTimeAdd(e.pts, dur);
+            end = CMTimeAdd(e.pts, dur);
+        if (!s->have_last || CMTimeCompare(end, s->last_end) > 0)
+            s->last_end = end;
     }
+    s->have_last = TRUE;
+    s->last_dts = e.dts;
 out:
     silo_unlock(s);
     return st;
