@@ -13,15 +13,18 @@
  *   sink  buffers and bytes counted on its sink pad; EOS there stops the clock
  *         (else: the EOS message);
  *   enc   per-frame latency: time from a buffer entering its sink pad to the
- *         output buffer with the same PTS leaving its src pad, and the number
- *         of buffers that had entered before the first output came out.
+ *         output buffer with the same PTS (less the constant shift some
+ *         encoders add, taken from the first output) leaving its src pad, and
+ *         the number of buffers that had entered before the first output.
  *
  * Output keys: frames, bytes, ms (first source buffer -> EOS at the sink),
- * fps (frames / ms), cpu_ms (user + system of the whole process, startup
- * included), maxrss_kb, and with "enc": in_frames, out_frames, delay_frames
- * (inputs submitted before the first output, minus one: 0 = the output of
- * frame N comes before frame N+1 goes in), lat_med_ms, lat_max_ms.
+ * fps (frames / ms), cpu_run_ms (user + system CPU time of all threads over
+ * that same interval; -1 without src and sink), cpu_ms (the whole process,
+ * startup included), maxrss_kb (peak RSS of the process), and with "enc": in_frames, out_frames,
+ * delay_frames (inputs submitted before the first output, minus one: 0 = the output of frame N
+ * comes before frame N+1 goes in), lat_med_ms, lat_max_ms.
  * --pace only documents that the pipeline paces itself (identity sync=true).
+ * BENCH_GST_SMAPS=<file> saves /proc/self/smaps at EOS (memory analysis).
  *
  * Exit status: 0 on EOS, 1 on a pipeline error (message on stderr), 2 on
  * usage errors.
@@ -39,11 +42,14 @@ typedef struct Stats {
     GMutex lock;
     double t_start;    /* first buffer at src's src pad */
     double t_end;      /* EOS at sink's sink pad */
+    double cpu_start;  /* process CPU time at t_start, ms */
+    double cpu_end;    /* and at t_end */
     guint64 frames;    /* buffers at the sink */
     guint64 bytes;     /* their bytes */
     guint64 in_frames; /* buffers into enc */
     guint64 out_frames;
     gint64 first_out_in; /* in_frames when the first output appeared, -1 */
+    gint64 pts_shift;    /* output PTS - input PTS of the same frame */
     /* inputs in flight: pts and entry time, in arrival order */
     GstClockTime *pts;
     double *t_in;
@@ -59,13 +65,34 @@ static double now_ms(void) {
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec * 1e-6;
 }
 
+/* User + system CPU time of the whole process (all threads), ms. */
+static double cpu_ms(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec * 1e3 + (double)ru.ru_utime.tv_usec * 1e-3 +
+           (double)ru.ru_stime.tv_sec * 1e3 + (double)ru.ru_stime.tv_usec * 1e-3;
+}
+
+/* With BENCH_GST_SMAPS=<file>: a copy of /proc/self/smaps at EOS, to see
+ * which mappings make up the resident set (where peak RSS differs). */
+static void dump_smaps(void) {
+    const char *path = g_getenv("BENCH_GST_SMAPS");
+    gchar *text = NULL;
+    gsize len = 0;
+    if (path && path[0] && g_file_get_contents("/proc/self/smaps", &text, &len, NULL))
+        g_file_set_contents(path, text, (gssize)len, NULL);
+    g_free(text);
+}
+
 static GstPadProbeReturn src_probe(GstPad *pad, GstPadProbeInfo *info, gpointer user) {
     Stats *s = user;
     (void)pad;
     (void)info;
     g_mutex_lock(&s->lock);
-    if (s->t_start < 0)
+    if (s->t_start < 0) {
         s->t_start = now_ms();
+        s->cpu_start = cpu_ms();
+    }
     g_mutex_unlock(&s->lock);
     return GST_PAD_PROBE_REMOVE;
 }
@@ -84,7 +111,9 @@ static GstPadProbeReturn sink_probe(GstPad *pad, GstPadProbeInfo *info, gpointer
         if (GST_EVENT_TYPE(e) == GST_EVENT_EOS) {
             g_mutex_lock(&s->lock);
             s->t_end = now_ms();
+            s->cpu_end = cpu_ms();
             g_mutex_unlock(&s->lock);
+            dump_smaps();
         }
     }
     return GST_PAD_PROBE_OK;
@@ -113,9 +142,16 @@ static GstPadProbeReturn enc_out_probe(GstPad *pad, GstPadProbeInfo *info, gpoin
     double t = now_ms();
     (void)pad;
     g_mutex_lock(&s->lock);
-    if (s->first_out_in < 0)
+    if (s->first_out_in < 0) {
         s->first_out_in = (gint64)s->in_frames;
+        /* Encoders may shift every timestamp (GstVideoEncoder's min-pts,
+         * 1000 h with B-frames); the first output is always the first
+         * input (the IDR), which gives the shift. */
+        if (s->n_in && GST_CLOCK_TIME_IS_VALID(pts) && GST_CLOCK_TIME_IS_VALID(s->pts[0]))
+            s->pts_shift = (gint64)pts - (gint64)s->pts[0];
+    }
     s->out_frames++;
+    pts = (GstClockTime)((gint64)pts - s->pts_shift);
     for (guint i = 0; i < s->n_in; i++) {
         if (!s->done[i] && s->pts[i] == pts) {
             s->done[i] = TRUE;
@@ -193,8 +229,8 @@ int main(int argc, char **argv) {
         return 1;
     }
     GstBus *bus = gst_element_get_bus(pipe);
-    GstMessage *msg = gst_bus_timed_pop_filtered(bus, GST_CLOCK_TIME_NONE,
-                                                 GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+    GstMessage *msg =
+        gst_bus_timed_pop_filtered(bus, GST_CLOCK_TIME_NONE, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
     double t_msg = now_ms();
     int rc = 0;
     if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
@@ -214,14 +250,15 @@ int main(int argc, char **argv) {
 
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    double cpu = (double)ru.ru_utime.tv_sec * 1e3 + (double)ru.ru_utime.tv_usec * 1e-3 +
-                 (double)ru.ru_stime.tv_sec * 1e3 + (double)ru.ru_stime.tv_usec * 1e-3;
+    double cpu = cpu_ms();
+    double cpu_run = s.t_start >= 0 && s.t_end >= 0 ? s.cpu_end - s.cpu_start : -1;
     double t0 = s.t_start >= 0 ? s.t_start : t_play;
     double t1 = (have_sink && s.t_end >= 0) ? s.t_end : t_msg;
     double ms = t1 - t0;
     printf("frames=%" G_GUINT64_FORMAT " bytes=%" G_GUINT64_FORMAT
-           " ms=%.3f fps=%.2f cpu_ms=%.1f maxrss_kb=%ld",
-           s.frames, s.bytes, ms, ms > 0 ? (double)s.frames * 1e3 / ms : 0.0, cpu, ru.ru_maxrss);
+           " ms=%.3f fps=%.2f cpu_run_ms=%.1f cpu_ms=%.1f maxrss_kb=%ld",
+           s.frames, s.bytes, ms, ms > 0 ? (double)s.frames * 1e3 / ms : 0.0, cpu_run, cpu,
+           ru.ru_maxrss);
     if (have_enc) {
         double med = 0, max = 0;
         if (s.n_lat) {
@@ -232,8 +269,8 @@ int main(int argc, char **argv) {
         }
         printf(" in_frames=%" G_GUINT64_FORMAT " out_frames=%" G_GUINT64_FORMAT
                " delay_frames=%" G_GINT64_FORMAT " lat_med_ms=%.3f lat_max_ms=%.3f",
-               s.in_frames, s.out_frames, s.first_out_in < 0 ? (gint64)-1 : s.first_out_in - 1,
-               med, max);
+               s.in_frames, s.out_frames, s.first_out_in < 0 ? (gint64)-1 : s.first_out_in - 1, med,
+               max);
     }
     printf("\n");
     g_free(s.pts);

@@ -14,10 +14,12 @@
  *           = kVTDownsamplingMode_Average; box/bilinear scaling);
  *   memcpy  a memcpy of as many bytes as the destination holds.
  * The sessions run with DownsamplingMode Average and BT.601 (source
- * attachment and DestinationYCbCrMatrix) so they do the kernel's job. For
- * I420/NV12 -> BGRA, vtcore runs its own exact kernel (libyuv's BT.601
- * video-range kernel is off by up to 3 codes): those rows compare two
- * implementations of the same conversion.
+ * attachment and DestinationYCbCrMatrix) so they do the kernel's job; the
+ * "709" rows repeat the RGB pairs with BT.709, the matrix of the 1080p
+ * GStreamer comparison (rows marked * time libyuv's BT.601 kernel: libyuv
+ * 1857 has no BT.709 RGB -> YCbCr one). For YCbCr -> BGRA, vtcore runs its
+ * own exact kernel (libyuv's video-range kernels are off by up to 3 codes):
+ * those rows compare two implementations of the same conversion.
  *
  *   bench_transfer_api [iterations]          (default 50, or VTCORE_BENCH_ITERATIONS)
  *
@@ -54,6 +56,7 @@ typedef struct Case {
     OSType src, dst;
     int sw, sh, dw, dh;
     RawKind raw;
+    int bt709; /* BT.709 on the session; libyuv's 709 kernel where it has one */
 } Case;
 
 /* Planes of a locked buffer (packed formats: one plane). */
@@ -123,8 +126,9 @@ static void run_raw(const Case *c, const Planes *a, const Planes *b) {
                    b->data[1], b->stride[1], b->data[2], b->stride[2], w, h);
         break;
     case RAW_I420_TO_BGRA:
-        I420ToARGB(a->data[0], a->stride[0], a->data[1], a->stride[1], a->data[2], a->stride[2],
-                   b->data[0], b->stride[0], w, h);
+        I420ToARGBMatrix(a->data[0], a->stride[0], a->data[1], a->stride[1], a->data[2],
+                         a->stride[2], b->data[0], b->stride[0],
+                         c->bt709 ? &kYuvH709Constants : &kYuvI601Constants, w, h);
         break;
     case RAW_BGRA_TO_I420:
         ARGBToI420(a->data[0], a->stride[0], b->data[0], b->stride[0], b->data[1], b->stride[1],
@@ -135,8 +139,8 @@ static void run_raw(const Case *c, const Planes *a, const Planes *b) {
                    h);
         break;
     case RAW_NV12_TO_BGRA:
-        NV12ToARGB(a->data[0], a->stride[0], a->data[1], a->stride[1], b->data[0], b->stride[0], w,
-                   h);
+        NV12ToARGBMatrix(a->data[0], a->stride[0], a->data[1], a->stride[1], b->data[0],
+                         b->stride[0], c->bt709 ? &kYuvH709Constants : &kYuvI601Constants, w, h);
         break;
     case RAW_SCALE_DOWN:
     case RAW_SCALE_UP:
@@ -147,7 +151,7 @@ static void run_raw(const Case *c, const Planes *a, const Planes *b) {
     }
 }
 
-static VTPixelTransferSessionRef make_session(int threads) {
+static VTPixelTransferSessionRef make_session(int threads, int bt709) {
     VTPixelTransferSessionRef s = NULL;
     if (VTPixelTransferSessionCreate(NULL, &s) != noErr)
         return NULL;
@@ -159,7 +163,8 @@ static VTPixelTransferSessionRef make_session(int threads) {
                                   kVTDownsamplingMode_Average);
     if (st == noErr)
         st = VTSessionSetProperty(s, kVTPixelTransferPropertyKey_DestinationYCbCrMatrix,
-                                  kCVImageBufferYCbCrMatrix_ITU_R_601_4);
+                                  bt709 ? kCVImageBufferYCbCrMatrix_ITU_R_709_2
+                                        : kCVImageBufferYCbCrMatrix_ITU_R_601_4);
     if (st != noErr) {
         fprintf(stderr, "transfer session property: %d\n", (int)st);
         CFRelease(s);
@@ -175,9 +180,11 @@ static int run_case(const Case *c, int iters) {
         fprintf(stderr, "%s: CVPixelBufferCreate failed\n", c->name);
         return 1;
     }
-    CVBufferSetAttachment(src, kCVImageBufferYCbCrMatrixKey, kCVImageBufferYCbCrMatrix_ITU_R_601_4,
+    CVBufferSetAttachment(src, kCVImageBufferYCbCrMatrixKey,
+                          c->bt709 ? kCVImageBufferYCbCrMatrix_ITU_R_709_2
+                                   : kCVImageBufferYCbCrMatrix_ITU_R_601_4,
                           kCVAttachmentMode_ShouldPropagate);
-    VTPixelTransferSessionRef s1 = make_session(1), s2 = make_session(2);
+    VTPixelTransferSessionRef s1 = make_session(1, c->bt709), s2 = make_session(2, c->bt709);
     if (!s1 || !s2)
         return 1;
     Planes ps, pd;
@@ -266,6 +273,13 @@ int main(int argc, char **argv) {
         {"NV12->BGRA",      NV12, BGRA, 1920, 1080, 1920, 1080, RAW_NV12_TO_BGRA},
         {"I420 1080p->720p", I420, I420, 1920, 1080, 1280, 720, RAW_SCALE_DOWN},
         {"I420 720p->1080p", I420, I420, 1280, 720, 1920, 1080, RAW_SCALE_UP},
+        /* BT.709, what the 1080p GStreamer pipelines run. libyuv 1857 has no
+         * BT.709 RGB -> YCbCr kernel: those rows time its BT.601 kernel (the
+         * same work with other coefficients). */
+        {"I420->BGRA 709",  I420, BGRA, 1920, 1080, 1920, 1080, RAW_I420_TO_BGRA, 1},
+        {"BGRA->I420 709*", BGRA, I420, 1920, 1080, 1920, 1080, RAW_BGRA_TO_I420, 1},
+        {"BGRA->NV12 709*", BGRA, NV12, 1920, 1080, 1920, 1080, RAW_BGRA_TO_NV12, 1},
+        {"NV12->BGRA 709",  NV12, BGRA, 1920, 1080, 1920, 1080, RAW_NV12_TO_BGRA, 1},
     };
     /* clang-format on */
     int iters = 50;

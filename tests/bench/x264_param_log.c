@@ -16,7 +16,9 @@
  * text, one line per opened encoder, to $BENCH_X264_PARAMS. Used only in the
  * untimed quality run of tests/bench/bench.py.
  */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* RTLD_NEXT */
+#endif
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@
 
 /* Exported by libx264 (common/base.h) but not declared in x264.h. */
 char *x264_param2string(x264_param_t *p, int b_res);
+void x264_free(void *p);
 
 #define OPEN_NAME_(b) "x264_encoder_open_" #b
 #define OPEN_NAME(b)  OPEN_NAME_(b)
