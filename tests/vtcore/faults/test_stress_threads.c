@@ -364,7 +364,10 @@ static void *inflight_encoder(void *arg) {
         else
             TCHECK_MSG(st == kVTParameterErr, "EncodeFrame: %s", vtcore_status_string(st));
     }
-    /* After Invalidate every call fails cleanly. */
+    /* After Invalidate every call fails cleanly. The loop may end before the
+     * main thread invalidates (all frames submitted): wait for it first. */
+    while (!atomic_load(&r->out.invalidated))
+        sched_yield();
     TCHECK_EQ(VTCompressionSessionEncodeFrame(r->s, pb, CMTimeMake(1 << 30, 30), kCMTimeInvalid,
                                               NULL, r, NULL),
               kVTInvalidSessionErr);
