@@ -229,11 +229,7 @@ static void fuzz_engine(FuzzInput *in, const VTPixelFormatInfo *sf, const VTPixe
     vt_convert_plan_destroy(plan);
     plan = NULL;
 
-    /* The same conversion with 3 threads gives the same bytes (open bug H6
-     * in docs/hardening.md: VTCORE_FUZZ_SKIP_H6=1 skips this comparison so a
-     * fuzzing run can look for other bugs meanwhile). */
-    if (getenv("VTCORE_FUZZ_SKIP_H6"))
-        goto done;
+    /* The same conversion with 3 threads gives the same bytes. */
     opts.n_threads = opts.n_threads == 3 ? 1 : 3;
     if (vt_convert_plan_create(&src_sub, &dst2_sub, &opts, &plan) == noErr) {
         FUZZ_CHECK(vt_convert_plan_run(plan, &src_sub, &dst2_sub) == noErr);

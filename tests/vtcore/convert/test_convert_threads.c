@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Slice-parallel execution: for every format pair (same size, scaled down,
- * scaled up; odd heights), and for 1080p conversions with every filter, the
+ * scaled up; odd heights; scaled sizes whose chroma planes keep their size
+ * across a change of subsampling), and for 1080p conversions with every filter, the
  * output with 2, 3 and 4 threads must be byte-identical to one thread; and
  * the baseline, AVX2 and AVX-512 levels of vtcore's own kernels must give
  * the same bytes. Also runs many plans concurrently.
@@ -132,6 +133,17 @@ int main(void) {
             if (scale) {
                 compare_threads(sf, df, 67, 51, 40, 37, VT_SCALE_FILTER_AUTO, 1);
                 compare_threads(sf, df, 40, 31, 101, 77, VT_SCALE_FILTER_AUTO, 0);
+                /* Scaled images whose chroma planes keep their size across a
+                 * change of subsampling (4:2:0 3x3 and 4:2:2 4x2 both have
+                 * 2x2 chroma; 4:2:0 8x8 and 4:4:4 4x4 both 4x4): no chroma
+                 * resampling, but the bands must still line up (bug H6). */
+                static const int same_chroma[][4] = {
+                    {3, 3, 4, 2}, {4, 2, 3, 3}, {7, 7, 8, 4}, {8, 4, 7, 7},
+                    {8, 8, 4, 4}, {4, 4, 8, 8}, {5, 9, 6, 5}, {6, 5, 5, 9},
+                };
+                for (unsigned k = 0; k < sizeof(same_chroma) / sizeof(same_chroma[0]); k++)
+                    compare_threads(sf, df, same_chroma[k][0], same_chroma[k][1], same_chroma[k][2],
+                                    same_chroma[k][3], VT_SCALE_FILTER_AUTO, (int)(k & 1));
             }
         }
     for (int i = 0; i < T_NFORMATS; i++)

@@ -410,17 +410,26 @@ static int chain8(VTConvertPlan *P, int in, int target, const Img *gs, const Img
     if (!scale && dx * dy < 0)
         scale = 1; /* mixed up/down subsampling change: general resampler */
     int resample = scale || dx || dy;
-    if (!resample && !lut) {
-        if (target < 0)
-            return in;
-        snprintf(name, sizeof(name), "copy %s", what);
-        op2(P, name, vt_op_copy, in, target, gs->w, gs->h, NULL);
-        return target;
-    }
     if (!resample) {
-        int out = target >= 0 ? target : new_buf(P, ow, oh, 1, osy, VT_BUF_SCRATCH, 0);
-        snprintf(name, sizeof(name), "range %s", what);
-        op2(P, name, vt_op_lut8, in, out, gs->w, gs->h, lut);
+        /* Same plane size on both sides. A row op maps the bands of its grid
+         * to rows through the output buffer's vertical subsampling, and the
+         * ops of one stage must agree on it (bug H6: a 4:2:0 plane written
+         * as a 4:2:2 one read rows another band had not produced yet). So a
+         * scratch output takes the input's subsampling and runs on the
+         * source grid; a destination plane subsampled differently runs on
+         * the destination grid, which is always a later stage. */
+        const Img *g = gs;
+        int out = target;
+        if (!lut && target < 0)
+            return in;
+        if (out < 0)
+            out = new_buf(P, ow, oh, 1, ib->sy, VT_BUF_SCRATCH, 0);
+        if (out < 0)
+            return -1;
+        if (P->bufs[out].sy != ib->sy)
+            g = gd;
+        snprintf(name, sizeof(name), "%s %s", lut ? "range" : "copy", what);
+        op2(P, name, lut ? vt_op_lut8 : vt_op_copy, in, out, g->w, g->h, lut);
         return out;
     }
     int cur = in;
