@@ -28,12 +28,22 @@
  *    decodes (libavcodec) to exactly the input pictures, as long as the
  *    deblocking filter leaves PCM edges alone (SliceQPY <= 30, or deblocking
  *    disabled in the slice header);
+ *  - HEVC (VAProfileHEVCMain, VAProfileHEVCMain10 with P010 surfaces): it
+ *    advertises PCM as a *required* tool (VAConfigAttribEncHEVCFeatures), no
+ *    SAO, no temporal MVP, CTB 16..32 (VAConfigAttribEncHEVCBlockSizes);
+ *    checks the packed VPS/SPS/PPS/slice headers (order, presence, its own
+ *    parser in drv_hevc.c) against the sequence/picture/slice buffers, the
+ *    POC and the reference picture set against decoded_curr_pic,
+ *    reference_frames and ref_pic_list0/1; writes CABAC slice data whose
+ *    coding units are PCM (I slices) or skipped when equal to the
+ *    co-located block of RefPicList0[0] (P slices), else PCM: lossless;
  *  - records what it saw in a trace file (VTCORETEST_DRV_TRACE) so tests can
  *    check the rate-control parameters and picture types the backend sent.
  *
  * Environment knobs (read at vaInitialize):
  *  VTCORETEST_DRV_TRACE=path          append one line per config/context/picture
- *  VTCORETEST_DRV_PROFILES=cb,main,high   profiles to expose (default all)
+ *  VTCORETEST_DRV_PROFILES=cb,main,high,hevc,hevc10   profiles to expose
+ *                                     (default all)
  *  VTCORETEST_DRV_ENTRYPOINTS=slice|lp|both   (default slice)
  *  VTCORETEST_DRV_RC=cqp,cbr,vbr,icq,qvbr     (default cqp,cbr,vbr)
  *  VTCORETEST_DRV_PACKED=seq,pic,slice,raw,misc|none   (default all)
@@ -57,8 +67,10 @@
 #include <va/va.h>
 #include <va/va_backend.h>
 #include <va/va_enc_h264.h>
+#include <va/va_enc_hevc.h>
 
 #include "drv_h264.h"
+#include "drv_hevc.h"
 
 #define DRV_EXPORT __attribute__((visibility("default")))
 
@@ -69,7 +81,7 @@
 #define ID_IMAGE   0x50000000u
 #define ID_KIND    0xf0000000u
 
-#define MAX_PROFILES      4
+#define MAX_PROFILES      8
 #define MAX_ENTRYPOINTS   2
 #define MAX_ATTRIBS       32
 #define MAX_IMAGE_FORMATS 2
@@ -86,6 +98,7 @@ typedef struct DrvSurface {
     int width, height; /* as created */
     int width_mbs, height_mbs;
     unsigned pitch; /* bytes per row, both planes */
+    unsigned bps;   /* bytes per sample: 1 NV12, 2 P010 */
     uint8_t *data;  /* Y rows (height_mbs * 16), then UV rows */
     size_t size;
     int derived; /* live derived images */
@@ -141,6 +154,16 @@ typedef struct DrvContext {
     int have_seq;
     VAEncSequenceParameterBufferH264 seq;
     int have_rc;
+
+    /* HEVC: parameter sets, sequence parameters and the DPB (by POC) */
+    DrvHevcVPS hvps[16];
+    DrvHevcSPS hsps[16];
+    DrvHevcPPS hpps[64];
+    int have_hseq;
+    VAEncSequenceParameterBufferHEVC hseq;
+    DpbPic hdpb[16];
+    int n_hdpb;
+    int prev_tid0_poc;
 
     /* decoding state derived from the bitstream */
     int started;
@@ -254,7 +277,7 @@ static void read_env(DrvData *d) {
     const char *s;
     s = getenv("VTCORETEST_DRV_PROFILES");
     if (!s)
-        s = "cb,main,high";
+        s = "cb,main,high,hevc,hevc10";
     d->n_profiles = 0;
     if (list_has(s, "cb"))
         d->profiles[d->n_profiles++] = VAProfileH264ConstrainedBaseline;
@@ -262,6 +285,10 @@ static void read_env(DrvData *d) {
         d->profiles[d->n_profiles++] = VAProfileH264Main;
     if (list_has(s, "high"))
         d->profiles[d->n_profiles++] = VAProfileH264High;
+    if (list_has(s, "hevc"))
+        d->profiles[d->n_profiles++] = VAProfileHEVCMain;
+    if (list_has(s, "hevc10"))
+        d->profiles[d->n_profiles++] = VAProfileHEVCMain10;
 
     s = getenv("VTCORETEST_DRV_ENTRYPOINTS");
     d->ep_slice = !s || !strcmp(s, "slice") || !strcmp(s, "both");
@@ -339,10 +366,43 @@ static VAStatus drv_QueryConfigEntrypoints(VADriverContextP ctx, VAProfile profi
     return VA_STATUS_SUCCESS;
 }
 
-static uint32_t attrib_value(DrvData *d, VAConfigAttribType type) {
+static int profile_is_hevc(VAProfile p) {
+    return p == VAProfileHEVCMain || p == VAProfileHEVCMain10;
+}
+
+static uint32_t attrib_value(DrvData *d, VAProfile profile, VAConfigAttribType type) {
     switch (type) {
     case VAConfigAttribRTFormat:
-        return VA_RT_FORMAT_YUV420;
+        return profile == VAProfileHEVCMain10 ? VA_RT_FORMAT_YUV420_10 : VA_RT_FORMAT_YUV420;
+    case VAConfigAttribEncHEVCFeatures: {
+        /* what the fixture codes: PCM (required), no SAO, no temporal MVP */
+        VAConfigAttribValEncHEVCFeatures f;
+        if (!profile_is_hevc(profile))
+            return VA_ATTRIB_NOT_SUPPORTED;
+        f.value = 0;
+        f.bits.amp = VA_FEATURE_SUPPORTED;
+        f.bits.pcm = VA_FEATURE_REQUIRED;
+        f.bits.strong_intra_smoothing = VA_FEATURE_SUPPORTED;
+        f.bits.cu_qp_delta = VA_FEATURE_SUPPORTED;
+        f.bits.deblocking_filter_disable = VA_FEATURE_SUPPORTED;
+        return f.value;
+    }
+    case VAConfigAttribEncHEVCBlockSizes: {
+        VAConfigAttribValEncHEVCBlockSizes b;
+        if (!profile_is_hevc(profile))
+            return VA_ATTRIB_NOT_SUPPORTED;
+        b.value = 0;
+        b.bits.log2_max_coding_tree_block_size_minus3 = 2; /* 32 */
+        b.bits.log2_min_coding_tree_block_size_minus3 = 1; /* 16 */
+        b.bits.log2_min_luma_coding_block_size_minus3 = 0; /* 8 */
+        b.bits.log2_max_luma_transform_block_size_minus2 = 3;
+        b.bits.log2_min_luma_transform_block_size_minus2 = 0;
+        b.bits.max_max_transform_hierarchy_depth_inter = 2;
+        b.bits.max_max_transform_hierarchy_depth_intra = 2;
+        b.bits.log2_max_pcm_coding_block_size_minus3 = 2; /* 32 */
+        b.bits.log2_min_pcm_coding_block_size_minus3 = 0; /* 8 */
+        return b.value;
+    }
     case VAConfigAttribRateControl:
         return d->rc_modes;
     case VAConfigAttribEncPackedHeaders:
@@ -374,7 +434,7 @@ static VAStatus drv_GetConfigAttributes(VADriverContextP ctx, VAProfile profile,
     if (num < 0 || (num > 0 && !list))
         return VA_STATUS_ERROR_INVALID_PARAMETER;
     for (int i = 0; i < num; i++)
-        list[i].value = attrib_value(d, list[i].type);
+        list[i].value = attrib_value(d, profile, list[i].type);
     return VA_STATUS_SUCCESS;
 }
 
@@ -394,14 +454,14 @@ static VAStatus drv_CreateConfig(VADriverContextP ctx, VAProfile profile, VAEntr
         return VA_STATUS_ERROR_ALLOCATION_FAILED;
     c->profile = profile;
     c->entrypoint = entrypoint;
-    c->rt_format = VA_RT_FORMAT_YUV420;
+    c->rt_format = attrib_value(d, profile, VAConfigAttribRTFormat);
     c->rc_mode = VA_RC_CQP; /* the default when the attribute is absent */
     c->packed = 0;
     for (int i = 0; i < num && st == VA_STATUS_SUCCESS; i++) {
         uint32_t v = list[i].value;
         switch (list[i].type) {
         case VAConfigAttribRTFormat:
-            if (v != VA_RT_FORMAT_YUV420)
+            if (v != attrib_value(d, profile, VAConfigAttribRTFormat))
                 st = VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
             break;
         case VAConfigAttribRateControl:
@@ -416,7 +476,7 @@ static VAStatus drv_CreateConfig(VADriverContextP ctx, VAProfile profile, VAEntr
             c->packed = v;
             break;
         default:
-            if (attrib_value(d, list[i].type) == VA_ATTRIB_NOT_SUPPORTED)
+            if (attrib_value(d, profile, list[i].type) == VA_ATTRIB_NOT_SUPPORTED)
                 st = VA_STATUS_ERROR_ATTR_NOT_SUPPORTED;
             break;
         }
@@ -481,7 +541,7 @@ static void surface_free(DrvSurface *s) {
 
 static VAStatus create_surfaces(DrvData *d, unsigned format, unsigned width, unsigned height,
                                 VASurfaceID *out, unsigned num) {
-    if (format != VA_RT_FORMAT_YUV420)
+    if (format != VA_RT_FORMAT_YUV420 && format != VA_RT_FORMAT_YUV420_10)
         return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
     if (!width || !height || width > d->max_w || height > d->max_h || !out || !num)
         return VA_STATUS_ERROR_INVALID_PARAMETER;
@@ -493,7 +553,8 @@ static VAStatus create_surfaces(DrvData *d, unsigned format, unsigned width, uns
         s->height = (int)height;
         s->width_mbs = (int)((width + 15) / 16);
         s->height_mbs = (int)((height + 15) / 16);
-        s->pitch = (unsigned)s->width_mbs * 16u;
+        s->bps = format == VA_RT_FORMAT_YUV420_10 ? 2 : 1;
+        s->pitch = (unsigned)s->width_mbs * 16u * s->bps;
         s->size = (size_t)s->pitch * (size_t)s->height_mbs * 16u * 3u / 2u;
         s->data = calloc(1, s->size);
         out[i] = s->data ? table_add(&d->surfaces, s, ID_SURFACE) : 0;
@@ -528,7 +589,8 @@ static VAStatus drv_CreateSurfaces2(VADriverContextP ctx, unsigned int format, u
             return VA_STATUS_ERROR_INVALID_PARAMETER;
         if (attribs[i].type == VASurfaceAttribPixelFormat &&
             (attribs[i].flags & VA_SURFACE_ATTRIB_SETTABLE) &&
-            attribs[i].value.value.i != VA_FOURCC_NV12)
+            attribs[i].value.value.i !=
+                (format == VA_RT_FORMAT_YUV420_10 ? VA_FOURCC_P010 : VA_FOURCC_NV12))
             return VA_STATUS_ERROR_INVALID_IMAGE_FORMAT;
         if (attribs[i].type == VASurfaceAttribMemoryType &&
             (attribs[i].flags & VA_SURFACE_ATTRIB_SETTABLE) &&
@@ -681,14 +743,16 @@ static void buffer_free(DrvBuffer *b) {
 }
 
 /* Expected element size of parameter buffers (0 = any). */
-static size_t param_size(VABufferType type) {
+static size_t param_size(VABufferType type, int hevc) {
     switch (type) {
     case VAEncSequenceParameterBufferType:
-        return sizeof(VAEncSequenceParameterBufferH264);
+        return hevc ? sizeof(VAEncSequenceParameterBufferHEVC)
+                    : sizeof(VAEncSequenceParameterBufferH264);
     case VAEncPictureParameterBufferType:
-        return sizeof(VAEncPictureParameterBufferH264);
+        return hevc ? sizeof(VAEncPictureParameterBufferHEVC)
+                    : sizeof(VAEncPictureParameterBufferH264);
     case VAEncSliceParameterBufferType:
-        return sizeof(VAEncSliceParameterBufferH264);
+        return hevc ? sizeof(VAEncSliceParameterBufferHEVC) : sizeof(VAEncSliceParameterBufferH264);
     case VAEncPackedHeaderParameterBufferType:
         return sizeof(VAEncPackedHeaderParameterBuffer);
     default:
@@ -700,11 +764,14 @@ static VAStatus drv_CreateBuffer(VADriverContextP ctx, VAContextID context, VABu
                                  unsigned int size, unsigned int num, void *data, VABufferID *out) {
     DrvData *d = DRV(ctx);
     DrvBuffer *b;
-    size_t want = param_size(type), total;
+    DrvContext *cx = GET_CONTEXT(d, context);
+    DrvConfig *cf = cx ? GET_CONFIG(d, cx->config) : NULL;
+    size_t want, total;
     if (!out || !size || !num)
         return VA_STATUS_ERROR_INVALID_PARAMETER;
-    if (!GET_CONTEXT(d, context))
+    if (!cx)
         return VA_STATUS_ERROR_INVALID_CONTEXT;
+    want = param_size(type, cf && profile_is_hevc(cf->profile));
     switch (type) {
     case VAEncCodedBufferType:
     case VAEncSequenceParameterBufferType:
@@ -829,26 +896,30 @@ static VAStatus drv_QueryImageFormats(VADriverContextP ctx, VAImageFormat *list,
     (void)ctx;
     if (!list || !num)
         return VA_STATUS_ERROR_INVALID_PARAMETER;
-    memset(list, 0, sizeof(*list));
+    memset(list, 0, 2 * sizeof(*list));
     list[0].fourcc = VA_FOURCC_NV12;
     list[0].byte_order = VA_LSB_FIRST;
     list[0].bits_per_pixel = 12;
-    *num = 1;
+    list[1].fourcc = VA_FOURCC_P010;
+    list[1].byte_order = VA_LSB_FIRST;
+    list[1].bits_per_pixel = 24;
+    *num = 2;
     return VA_STATUS_SUCCESS;
 }
 
-static VAStatus image_new(DrvData *d, int width, int height, VASurfaceID surface, VAImage *out) {
+static VAStatus image_new(DrvData *d, int width, int height, unsigned bps, VASurfaceID surface,
+                          VAImage *out) {
     DrvImage *im = calloc(1, sizeof(*im));
     DrvBuffer *b = calloc(1, sizeof(*b));
     DrvSurface *s = surface != VA_INVALID_SURFACE ? GET_SURFACE(d, surface) : NULL;
-    unsigned pitch = s ? s->pitch : (unsigned)(width + 63) / 64u * 64u;
+    unsigned pitch = s ? s->pitch : (unsigned)(width + 63) / 64u * 64u * bps;
     unsigned rows = s ? (unsigned)s->height_mbs * 16u : (unsigned)(height + 1) / 2u * 2u;
     if (!im || !b)
         goto oom;
     im->surface = surface;
-    im->image.format.fourcc = VA_FOURCC_NV12;
+    im->image.format.fourcc = bps == 2 ? VA_FOURCC_P010 : VA_FOURCC_NV12;
     im->image.format.byte_order = VA_LSB_FIRST;
-    im->image.format.bits_per_pixel = 12;
+    im->image.format.bits_per_pixel = bps == 2 ? 24 : 12;
     im->image.width = (uint16_t)width;
     im->image.height = (uint16_t)height;
     im->image.num_planes = 2;
@@ -891,9 +962,10 @@ static VAStatus drv_CreateImage(VADriverContextP ctx, VAImageFormat *format, int
                                 VAImage *image) {
     if (!format || !image || width <= 0 || height <= 0)
         return VA_STATUS_ERROR_INVALID_PARAMETER;
-    if (format->fourcc != VA_FOURCC_NV12)
+    if (format->fourcc != VA_FOURCC_NV12 && format->fourcc != VA_FOURCC_P010)
         return VA_STATUS_ERROR_INVALID_IMAGE_FORMAT;
-    return image_new(DRV(ctx), width, height, VA_INVALID_SURFACE, image);
+    return image_new(DRV(ctx), width, height, format->fourcc == VA_FOURCC_P010 ? 2 : 1,
+                     VA_INVALID_SURFACE, image);
 }
 
 static VAStatus drv_DeriveImage(VADriverContextP ctx, VASurfaceID surface, VAImage *image) {
@@ -905,7 +977,7 @@ static VAStatus drv_DeriveImage(VADriverContextP ctx, VASurfaceID surface, VAIma
         return VA_STATUS_ERROR_INVALID_PARAMETER;
     if (d->no_derive)
         return VA_STATUS_ERROR_OPERATION_FAILED;
-    return image_new(d, s->width, s->height, surface, image);
+    return image_new(d, s->width, s->height, s->bps, surface, image);
 }
 
 static VAStatus drv_DestroyImage(VADriverContextP ctx, VAImageID id) {
@@ -936,15 +1008,19 @@ static VAStatus drv_DestroyImage(VADriverContextP ctx, VAImageID id) {
 
 static VAStatus copy_rect(const uint8_t *src, unsigned src_pitch, unsigned src_uv_off, uint8_t *dst,
                           unsigned dst_pitch, unsigned dst_uv_off, int sx, int sy, int dx, int dy,
-                          int w, int h) {
+                          int w, int h, int bps) {
     for (int y = 0; y < h; y++)
-        memcpy(dst + (size_t)(dy + y) * dst_pitch + dx, src + (size_t)(sy + y) * src_pitch + sx,
-               (size_t)w);
+        memcpy(dst + (size_t)(dy + y) * dst_pitch + (size_t)(dx * bps),
+               src + (size_t)(sy + y) * src_pitch + (size_t)(sx * bps), (size_t)(w * bps));
     for (int y = 0; y < (h + 1) / 2; y++)
-        memcpy(dst + dst_uv_off + (size_t)(dy / 2 + y) * dst_pitch + (dx & ~1),
-               src + src_uv_off + (size_t)(sy / 2 + y) * src_pitch + (sx & ~1),
-               (size_t)((w + 1) & ~1));
+        memcpy(dst + dst_uv_off + (size_t)(dy / 2 + y) * dst_pitch + (size_t)((dx & ~1) * bps),
+               src + src_uv_off + (size_t)(sy / 2 + y) * src_pitch + (size_t)((sx & ~1) * bps),
+               (size_t)(((w + 1) & ~1) * bps));
     return VA_STATUS_SUCCESS;
+}
+
+static unsigned image_bps(const DrvImage *im) {
+    return im->image.format.fourcc == VA_FOURCC_P010 ? 2 : 1;
 }
 
 static VAStatus drv_PutImage(VADriverContextP ctx, VASurfaceID surface, VAImageID image, int src_x,
@@ -964,12 +1040,14 @@ static VAStatus drv_PutImage(VADriverContextP ctx, VASurfaceID surface, VAImageI
         src_x + (int)src_w > im->image.width || src_y + (int)src_h > im->image.height ||
         dst_x + (int)dst_w > s->width || dst_y + (int)dst_h > s->height)
         return INVALID("PutImage: rectangle out of bounds");
+    if (image_bps(im) != s->bps)
+        return INVALID("PutImage: image format does not match the surface");
     if (im->surface == surface)
         return VA_STATUS_SUCCESS;
     return copy_rect(im->mem ? im->mem : GET_SURFACE(d, im->surface)->data, im->image.pitches[0],
                      im->image.offsets[1], s->data, s->pitch,
                      s->pitch * (unsigned)s->height_mbs * 16, src_x, src_y, dst_x, dst_y,
-                     (int)src_w, (int)src_h);
+                     (int)src_w, (int)src_h, (int)s->bps);
 }
 
 static VAStatus drv_GetImage(VADriverContextP ctx, VASurfaceID surface, int x, int y,
@@ -984,8 +1062,11 @@ static VAStatus drv_GetImage(VADriverContextP ctx, VASurfaceID surface, int x, i
     if (x < 0 || y < 0 || (x | y) & 1 || x + (int)w > s->width || y + (int)h > s->height ||
         w > im->image.width || h > im->image.height)
         return VA_STATUS_ERROR_INVALID_PARAMETER;
+    if (image_bps(im) != s->bps)
+        return VA_STATUS_ERROR_INVALID_IMAGE_FORMAT;
     return copy_rect(s->data, s->pitch, s->pitch * (unsigned)s->height_mbs * 16, im->mem,
-                     im->image.pitches[0], im->image.offsets[1], x, y, 0, 0, (int)w, (int)h);
+                     im->image.pitches[0], im->image.offsets[1], x, y, 0, 0, (int)w, (int)h,
+                     (int)s->bps);
 }
 
 /* ---- unsupported entry points libva insists on ----------------------------------- */
@@ -1084,9 +1165,9 @@ typedef struct Packed {
     unsigned type, bit_length, has_emulation_bytes;
     const uint8_t *data;
     size_t size;
-    unsigned sc_len; /* start code bytes */
-    unsigned nal_type, nal_ref_idc;
-    uint8_t *rbsp; /* unescaped payload after the NAL header */
+    unsigned sc_len;                                /* start code bytes */
+    unsigned nal_type, nal_ref_idc, nal_header_len; /* 1 (H.264) or 2 (HEVC) bytes */
+    uint8_t *rbsp;                                  /* unescaped payload after the NAL header */
     size_t rbsp_bits;
 } Packed;
 
@@ -1094,6 +1175,10 @@ typedef struct Packed {
 #define MAX_SLICES 64
 
 typedef struct Picture {
+    int hevc;
+    const VAEncSequenceParameterBufferHEVC *hseq;
+    const VAEncPictureParameterBufferHEVC *hpic;
+    const VAEncSliceParameterBufferHEVC *hslices[MAX_SLICES];
     const VAEncSequenceParameterBufferH264 *seq;
     const VAEncPictureParameterBufferH264 *pic;
     const VAEncSliceParameterBufferH264 *slices[MAX_SLICES];
@@ -1115,7 +1200,7 @@ static void picture_free(Picture *p) {
         free(p->packed[i].rbsp);
 }
 
-static VAStatus prepare_packed(Packed *pk) {
+static VAStatus prepare_packed(Packed *pk, int hevc) {
     size_t bytes = (pk->bit_length + 7) / 8, removed = 0, n;
     if (bytes > pk->size)
         return INVALID("packed header: bit_length %u exceeds its %zu-byte data buffer",
@@ -1126,22 +1211,31 @@ static VAStatus prepare_packed(Packed *pk) {
         pk->sc_len = 3;
     else
         return INVALID("packed header (type %u) does not start with a start code", pk->type);
-    if (bytes < pk->sc_len + 1u)
+    pk->nal_header_len = hevc ? 2 : 1;
+    if (bytes < pk->sc_len + pk->nal_header_len)
         return INVALID("packed header without a NAL header");
     if (pk->data[pk->sc_len] & 0x80)
         return INVALID("packed header: forbidden_zero_bit set");
-    pk->nal_type = pk->data[pk->sc_len] & 0x1f;
-    pk->nal_ref_idc = (pk->data[pk->sc_len] >> 5) & 3;
-    n = bytes - pk->sc_len - 1;
+    if (hevc) {
+        pk->nal_type = (pk->data[pk->sc_len] >> 1) & 0x3f;
+        pk->nal_ref_idc = 0;
+        if ((pk->data[pk->sc_len] & 1) || (pk->data[pk->sc_len + 1] >> 3) != 0 ||
+            (pk->data[pk->sc_len + 1] & 7) != 1)
+            return INVALID("packed header: nuh_layer_id != 0 or nuh_temporal_id_plus1 != 1");
+    } else {
+        pk->nal_type = pk->data[pk->sc_len] & 0x1f;
+        pk->nal_ref_idc = (pk->data[pk->sc_len] >> 5) & 3;
+    }
+    n = bytes - pk->sc_len - pk->nal_header_len;
     pk->rbsp = malloc(n ? n : 1);
     if (!pk->rbsp)
         return VA_STATUS_ERROR_ALLOCATION_FAILED;
     if (pk->has_emulation_bytes) {
-        n = drv_unescape(pk->data + pk->sc_len + 1, n, pk->rbsp, &removed);
+        n = drv_unescape(pk->data + pk->sc_len + pk->nal_header_len, n, pk->rbsp, &removed);
     } else {
-        memcpy(pk->rbsp, pk->data + pk->sc_len + 1, n);
+        memcpy(pk->rbsp, pk->data + pk->sc_len + pk->nal_header_len, n);
     }
-    pk->rbsp_bits = pk->bit_length - 8u * (pk->sc_len + 1u + removed);
+    pk->rbsp_bits = pk->bit_length - 8u * (pk->sc_len + pk->nal_header_len + removed);
     if (pk->rbsp_bits > n * 8)
         return INVALID("packed header: inconsistent bit_length");
     return VA_STATUS_SUCCESS;
@@ -1149,25 +1243,36 @@ static VAStatus prepare_packed(Packed *pk) {
 
 static VAStatus collect(DrvContext *c, const DrvConfig *cfg, Picture *p) {
     memset(p, 0, sizeof(*p));
+    p->hevc = profile_is_hevc(cfg->profile);
     for (int i = 0; i < c->n_bufs; i++) {
         Rendered *r = &c->bufs[i];
         switch (r->type) {
         case VAEncSequenceParameterBufferType:
-            if (p->seq)
+            if (p->seq || p->hseq)
                 return INVALID("two sequence parameter buffers in one picture");
-            p->seq = (const void *)r->data;
+            if (p->hevc)
+                p->hseq = (const void *)r->data;
+            else
+                p->seq = (const void *)r->data;
             break;
         case VAEncPictureParameterBufferType:
-            if (p->pic)
+            if (p->pic || p->hpic)
                 return INVALID("two picture parameter buffers in one picture");
-            p->pic = (const void *)r->data;
+            if (p->hevc)
+                p->hpic = (const void *)r->data;
+            else
+                p->pic = (const void *)r->data;
             break;
         case VAEncSliceParameterBufferType:
             for (unsigned k = 0; k < r->num; k++) {
                 if (p->n_slices >= MAX_SLICES)
                     return INVALID("too many slices");
-                p->slices[p->n_slices++] =
-                    (const void *)(r->data + k * sizeof(VAEncSliceParameterBufferH264));
+                if (p->hevc)
+                    p->hslices[p->n_slices++] =
+                        (const void *)(r->data + k * sizeof(VAEncSliceParameterBufferHEVC));
+                else
+                    p->slices[p->n_slices++] =
+                        (const void *)(r->data + k * sizeof(VAEncSliceParameterBufferH264));
             }
             break;
         case VAEncPackedHeaderParameterBufferType: {
@@ -1213,7 +1318,7 @@ static VAStatus collect(DrvContext *c, const DrvConfig *cfg, Picture *p) {
             if ((pk->type == VAEncPackedHeaderSequence || pk->type == VAEncPackedHeaderPicture) &&
                 pk->bit_length % 8)
                 return INVALID("packed SPS/PPS of %u bits (not whole bytes)", pk->bit_length);
-            if ((st = prepare_packed(pk)) != VA_STATUS_SUCCESS)
+            if ((st = prepare_packed(pk, p->hevc)) != VA_STATUS_SUCCESS)
                 return st;
             break;
         }
@@ -1265,7 +1370,7 @@ static VAStatus collect(DrvContext *c, const DrvConfig *cfg, Picture *p) {
             return INVALID("unexpected buffer type %d in a picture", r->type);
         }
     }
-    if (!p->pic)
+    if (!p->pic && !p->hpic)
         return INVALID("picture without a picture parameter buffer");
     if (!p->n_slices)
         return INVALID("picture without slice parameters");
@@ -1769,6 +1874,8 @@ static VAStatus encode_picture(DrvData *d, DrvContext *c, const DrvConfig *cfg, 
         return INVALID("CurrPic.picture_id 0x%x is not a surface", q->CurrPic.picture_id);
     if (rec == in)
         return INVALID("reconstructed surface == input surface");
+    if (in->bps != 1 || rec->bps != 1)
+        return INVALID("H.264: 10-bit surfaces (the driver encodes 8-bit H.264 only)");
     if (rec->width_mbs != in->width_mbs || rec->height_mbs != in->height_mbs)
         return INVALID("reconstructed and input surfaces differ in size");
     if (c->n_targets) {
@@ -2155,6 +2262,553 @@ static VAStatus encode_picture(DrvData *d, DrvContext *c, const DrvConfig *cfg, 
 }
 #undef SAME
 
+/* ---- HEVC ---------------------------------------------------------------------- */
+
+static int hpic_valid(const VAPictureHEVC *v) {
+    return v->picture_id != VA_INVALID_SURFACE && !(v->flags & VA_PICTURE_HEVC_INVALID);
+}
+
+#define HSAME(a, b, what)                                                                     \
+    do {                                                                                      \
+        if ((long long)(a) != (long long)(b))                                                 \
+            return INVALID("%s: parameter buffer %lld, bitstream %lld", what, (long long)(a), \
+                           (long long)(b));                                                   \
+    } while (0)
+
+static VAStatus check_hevc_seq(const VAEncSequenceParameterBufferHEVC *q, const DrvHevcSPS *s,
+                               const DrvConfig *cfg) {
+    unsigned want_profile = cfg->profile == VAProfileHEVCMain10 ? 2 : 1;
+    HSAME(q->general_profile_idc, s->profile_idc, "general_profile_idc");
+    if (s->profile_idc != want_profile)
+        return INVALID("SPS general_profile_idc %u for VA profile %d", s->profile_idc,
+                       cfg->profile);
+    if (!(s->compat & (1u << (31 - s->profile_idc))))
+        return INVALID("SPS: general_profile_compatibility_flag[%u] not set", s->profile_idc);
+    HSAME(q->general_level_idc, s->level_idc, "general_level_idc");
+    HSAME(q->general_tier_flag, s->tier, "general_tier_flag");
+    HSAME(q->pic_width_in_luma_samples, s->width, "pic_width_in_luma_samples");
+    HSAME(q->pic_height_in_luma_samples, s->height, "pic_height_in_luma_samples");
+    HSAME(q->seq_fields.bits.chroma_format_idc, s->chroma_format_idc, "chroma_format_idc");
+    HSAME(q->seq_fields.bits.bit_depth_luma_minus8 + 8u, s->bit_depth_luma, "bit_depth_luma");
+    HSAME(q->seq_fields.bits.bit_depth_chroma_minus8 + 8u, s->bit_depth_chroma, "bit_depth_chroma");
+    if (s->bit_depth_luma != (cfg->profile == VAProfileHEVCMain10 ? 10u : 8u) &&
+        !(cfg->profile == VAProfileHEVCMain10 && s->bit_depth_luma == 8))
+        return INVALID("SPS: bit depth %u for VA profile %d", s->bit_depth_luma, cfg->profile);
+    HSAME(q->seq_fields.bits.scaling_list_enabled_flag, s->scaling_list, "scaling_list");
+    HSAME(q->seq_fields.bits.strong_intra_smoothing_enabled_flag, s->strong_intra,
+          "strong_intra_smoothing_enabled_flag");
+    HSAME(q->seq_fields.bits.amp_enabled_flag, s->amp, "amp_enabled_flag");
+    HSAME(q->seq_fields.bits.sample_adaptive_offset_enabled_flag, s->sao,
+          "sample_adaptive_offset_enabled_flag");
+    HSAME(q->seq_fields.bits.pcm_enabled_flag, s->pcm, "pcm_enabled_flag");
+    HSAME(q->seq_fields.bits.sps_temporal_mvp_enabled_flag, s->tmvp,
+          "sps_temporal_mvp_enabled_flag");
+    HSAME(q->log2_min_luma_coding_block_size_minus3 + 3u, s->log2_min_cb, "log2_min_cb");
+    HSAME(q->log2_diff_max_min_luma_coding_block_size + 3u +
+              q->log2_min_luma_coding_block_size_minus3,
+          s->log2_ctb, "log2_ctb");
+    HSAME(q->log2_min_transform_block_size_minus2 + 2u, s->log2_min_tb, "log2_min_tb");
+    HSAME(q->log2_diff_max_min_transform_block_size + 2u + q->log2_min_transform_block_size_minus2,
+          s->log2_max_tb, "log2_max_tb");
+    HSAME(q->max_transform_hierarchy_depth_inter, s->depth_inter,
+          "max_transform_hierarchy_depth_inter");
+    HSAME(q->max_transform_hierarchy_depth_intra, s->depth_intra,
+          "max_transform_hierarchy_depth_intra");
+    if (s->pcm) {
+        HSAME(q->seq_fields.bits.pcm_loop_filter_disabled_flag, s->pcm_loop_filter_disabled,
+              "pcm_loop_filter_disabled_flag");
+        HSAME(q->pcm_sample_bit_depth_luma_minus1 + 1u, s->pcm_bd_luma, "pcm bit depth luma");
+        HSAME(q->pcm_sample_bit_depth_chroma_minus1 + 1u, s->pcm_bd_chroma, "pcm bit depth chroma");
+        HSAME(q->log2_min_pcm_luma_coding_block_size_minus3 + 3u, s->log2_min_pcm, "log2_min_pcm");
+        HSAME(q->log2_max_pcm_luma_coding_block_size_minus3 + 3u, s->log2_max_pcm, "log2_max_pcm");
+    }
+    HSAME(q->vui_parameters_present_flag, s->vui, "vui_parameters_present_flag");
+    if (s->vui) {
+        HSAME(q->vui_fields.bits.aspect_ratio_info_present_flag, s->aspect_ratio_info,
+              "aspect_ratio_info_present_flag");
+        if (s->aspect_ratio_info) {
+            HSAME(q->aspect_ratio_idc, s->aspect_ratio_idc, "aspect_ratio_idc");
+            if (s->aspect_ratio_idc == 255) {
+                HSAME(q->sar_width, s->sar_width, "sar_width");
+                HSAME(q->sar_height, s->sar_height, "sar_height");
+            }
+        }
+        HSAME(q->vui_fields.bits.vui_timing_info_present_flag, s->timing,
+              "vui_timing_info_present_flag");
+        if (s->timing) {
+            HSAME(q->vui_num_units_in_tick, s->num_units_in_tick, "vui_num_units_in_tick");
+            HSAME(q->vui_time_scale, s->time_scale, "vui_time_scale");
+        }
+        HSAME(q->vui_fields.bits.bitstream_restriction_flag, s->bitstream_restriction,
+              "bitstream_restriction_flag");
+        if (s->bitstream_restriction) {
+            HSAME(q->vui_fields.bits.motion_vectors_over_pic_boundaries_flag,
+                  s->mv_over_pic_boundaries, "motion_vectors_over_pic_boundaries_flag");
+            HSAME(q->vui_fields.bits.restricted_ref_pic_lists_flag, s->restricted_ref_pic_lists,
+                  "restricted_ref_pic_lists_flag");
+            HSAME(q->vui_fields.bits.log2_max_mv_length_horizontal,
+                  s->log2_max_mv_length_horizontal, "log2_max_mv_length_horizontal");
+            HSAME(q->vui_fields.bits.log2_max_mv_length_vertical, s->log2_max_mv_length_vertical,
+                  "log2_max_mv_length_vertical");
+        }
+    }
+    if (q->ip_period == 0)
+        return INVALID("ip_period 0");
+    return VA_STATUS_SUCCESS;
+}
+
+static VAStatus check_hevc_pic(const VAEncPictureParameterBufferHEVC *q, const DrvHevcPPS *pp,
+                               const DrvHevcSliceHeader *sh) {
+    HSAME(q->slice_pic_parameter_set_id, pp->pps_id, "slice_pic_parameter_set_id");
+    HSAME(q->pic_init_qp, pp->init_qp, "pic_init_qp");
+    HSAME(q->diff_cu_qp_delta_depth, pp->diff_cu_qp_delta_depth, "diff_cu_qp_delta_depth");
+    HSAME(q->pps_cb_qp_offset, pp->cb_qp_offset, "pps_cb_qp_offset");
+    HSAME(q->pps_cr_qp_offset, pp->cr_qp_offset, "pps_cr_qp_offset");
+    HSAME(q->log2_parallel_merge_level_minus2 + 2u, pp->log2_parallel_merge_level,
+          "log2_parallel_merge_level");
+    HSAME(q->num_ref_idx_l0_default_active_minus1, pp->num_ref_idx_l0_default,
+          "num_ref_idx_l0_default_active_minus1");
+    HSAME(q->num_ref_idx_l1_default_active_minus1, pp->num_ref_idx_l1_default,
+          "num_ref_idx_l1_default_active_minus1");
+    HSAME(q->nal_unit_type, sh->nal_unit_type, "nal_unit_type");
+    HSAME(q->pic_fields.bits.idr_pic_flag, sh->nal_unit_type == 19 || sh->nal_unit_type == 20,
+          "idr_pic_flag");
+    HSAME(q->pic_fields.bits.coding_type,
+          sh->slice_type == 2   ? 1
+          : sh->slice_type == 1 ? 2
+                                : 3,
+          "coding_type");
+    HSAME(q->pic_fields.bits.dependent_slice_segments_enabled_flag, pp->dependent_slices,
+          "dependent_slice_segments_enabled_flag");
+    HSAME(q->pic_fields.bits.sign_data_hiding_enabled_flag, pp->sign_data_hiding,
+          "sign_data_hiding_enabled_flag");
+    HSAME(q->pic_fields.bits.constrained_intra_pred_flag, pp->constrained_intra,
+          "constrained_intra_pred_flag");
+    HSAME(q->pic_fields.bits.transform_skip_enabled_flag, pp->transform_skip,
+          "transform_skip_enabled_flag");
+    HSAME(q->pic_fields.bits.cu_qp_delta_enabled_flag, pp->cu_qp_delta, "cu_qp_delta_enabled_flag");
+    HSAME(q->pic_fields.bits.weighted_pred_flag, pp->weighted_pred, "weighted_pred_flag");
+    HSAME(q->pic_fields.bits.weighted_bipred_flag, pp->weighted_bipred, "weighted_bipred_flag");
+    HSAME(q->pic_fields.bits.transquant_bypass_enabled_flag, pp->transquant_bypass,
+          "transquant_bypass_enabled_flag");
+    HSAME(q->pic_fields.bits.tiles_enabled_flag, pp->tiles, "tiles_enabled_flag");
+    HSAME(q->pic_fields.bits.entropy_coding_sync_enabled_flag, pp->entropy_sync,
+          "entropy_coding_sync_enabled_flag");
+    HSAME(q->pic_fields.bits.pps_loop_filter_across_slices_enabled_flag,
+          pp->loop_filter_across_slices, "pps_loop_filter_across_slices_enabled_flag");
+    if (!q->pic_fields.bits.reference_pic_flag && sh->nal_unit_type % 2 == 1)
+        return INVALID("reference_pic_flag 0 for a reference NAL type %u", sh->nal_unit_type);
+    return VA_STATUS_SUCCESS;
+}
+
+static VAStatus check_hevc_slice(const VAEncSliceParameterBufferHEVC *v,
+                                 const DrvHevcSliceHeader *sh, unsigned ctus) {
+    HSAME(v->slice_segment_address, 0, "slice_segment_address");
+    HSAME(v->num_ctu_in_slice, ctus, "num_ctu_in_slice");
+    HSAME(v->slice_type, sh->slice_type, "slice_type");
+    HSAME(v->slice_pic_parameter_set_id, sh->pps_id, "slice_pic_parameter_set_id");
+    HSAME(v->slice_qp_delta, sh->slice_qp_delta, "slice_qp_delta");
+    HSAME(v->slice_cb_qp_offset, sh->cb_qp_offset, "slice_cb_qp_offset");
+    HSAME(v->slice_cr_qp_offset, sh->cr_qp_offset, "slice_cr_qp_offset");
+    HSAME(v->slice_fields.bits.last_slice_of_pic_flag, 1, "last_slice_of_pic_flag");
+    HSAME(v->slice_fields.bits.dependent_slice_segment_flag, 0, "dependent_slice_segment_flag");
+    HSAME(v->slice_fields.bits.slice_temporal_mvp_enabled_flag, sh->tmvp,
+          "slice_temporal_mvp_enabled_flag");
+    HSAME(v->slice_fields.bits.slice_sao_luma_flag, sh->sao_luma, "slice_sao_luma_flag");
+    HSAME(v->slice_fields.bits.slice_sao_chroma_flag, sh->sao_chroma, "slice_sao_chroma_flag");
+    HSAME(v->slice_fields.bits.slice_deblocking_filter_disabled_flag, sh->deblocking_disabled,
+          "slice_deblocking_filter_disabled_flag");
+    HSAME(v->slice_fields.bits.slice_loop_filter_across_slices_enabled_flag,
+          sh->loop_filter_across_slices, "slice_loop_filter_across_slices_enabled_flag");
+    if (!sh->deblocking_disabled) {
+        HSAME(v->slice_beta_offset_div2, sh->beta_offset_div2, "slice_beta_offset_div2");
+        HSAME(v->slice_tc_offset_div2, sh->tc_offset_div2, "slice_tc_offset_div2");
+    }
+    if (sh->slice_type != 2) {
+        HSAME(v->num_ref_idx_l0_active_minus1, sh->num_ref_idx_l0, "num_ref_idx_l0_active_minus1");
+        if (sh->slice_type == 0)
+            HSAME(v->num_ref_idx_l1_active_minus1, sh->num_ref_idx_l1,
+                  "num_ref_idx_l1_active_minus1");
+        HSAME(v->max_num_merge_cand, sh->max_num_merge_cand, "max_num_merge_cand");
+        HSAME(v->slice_fields.bits.num_ref_idx_active_override_flag, sh->override,
+              "num_ref_idx_active_override_flag");
+        HSAME(v->slice_fields.bits.cabac_init_flag, sh->cabac_init_flag, "cabac_init_flag");
+        if (sh->tmvp)
+            HSAME(v->slice_fields.bits.collocated_from_l0_flag, sh->collocated_from_l0,
+                  "collocated_from_l0_flag");
+    }
+    return VA_STATUS_SUCCESS;
+}
+
+static const DpbPic *hdpb_find(const DrvContext *c, int poc) {
+    for (int i = 0; i < c->n_hdpb; i++)
+        if (c->hdpb[i].poc == poc)
+            return &c->hdpb[i];
+    return NULL;
+}
+
+static VAStatus check_hevc_list(const char *name, const VAPictureHEVC *va, const DpbPic **lx,
+                                unsigned active) {
+    for (unsigned i = 0; i < 15; i++) {
+        if (i > active) {
+            if (hpic_valid(&va[i]))
+                return INVALID("%s[%u] set beyond num_ref_idx_active", name, i);
+            continue;
+        }
+        if (!hpic_valid(&va[i]))
+            return INVALID("%s[%u] invalid, the bitstream has POC %d", name, i, lx[i]->poc);
+        if (va[i].picture_id != lx[i]->surface || va[i].pic_order_cnt != lx[i]->poc)
+            return INVALID("%s[%u]: surface 0x%x POC %d, the bitstream has surface 0x%x POC %d",
+                           name, i, va[i].picture_id, va[i].pic_order_cnt, lx[i]->surface,
+                           lx[i]->poc);
+    }
+    return VA_STATUS_SUCCESS;
+}
+
+static VAStatus encode_picture_hevc(DrvData *d, DrvContext *c, const DrvConfig *cfg, Picture *p) {
+    const VAEncPictureParameterBufferHEVC *q = p->hpic;
+    DrvBuffer *coded = GET_BUFFER(d, q->coded_buf);
+    DrvSurface *in = GET_SURFACE(d, c->input),
+               *rec = GET_SURFACE(d, q->decoded_curr_pic.picture_id);
+    DrvHevcSliceHeader sh;
+    const DrvHevcSPS *s;
+    const DrvHevcPPS *pp;
+    int idr = q->pic_fields.bits.idr_pic_flag, poc, seen_vps = 0, seen_sps = 0, seen_pps = 0;
+    int order = 0, slice_pk = -1;
+    const DpbPic *before[16], *after[16], *l0[16], *l1[16];
+    int n_before = 0, n_after = 0;
+    DpbPic keep[16];
+    int n_keep = 0;
+    DrvHevcStats stats = {0, 0};
+    VAStatus st = VA_STATUS_SUCCESS;
+    size_t pos = 0;
+    unsigned ctb, ctus, bps = cfg->profile == VAProfileHEVCMain10 ? 2 : 1;
+    const char *err;
+
+    if (!coded || coded->type != VAEncCodedBufferType)
+        return INVALID("coded_buf 0x%x is not a coded buffer", q->coded_buf);
+    if (coded->mapped)
+        return INVALID("coded buffer 0x%x is mapped during encoding", q->coded_buf);
+    if (!rec)
+        return INVALID("decoded_curr_pic 0x%x is not a surface", q->decoded_curr_pic.picture_id);
+    if (rec == in)
+        return INVALID("reconstructed surface == input surface");
+    if (in->bps != bps || rec->bps != bps)
+        return INVALID("HEVC: %s surfaces for VA profile %d", in->bps == 2 ? "P010" : "NV12",
+                       cfg->profile);
+    if (rec->width_mbs != in->width_mbs || rec->height_mbs != in->height_mbs)
+        return INVALID("reconstructed and input surfaces differ in size");
+    if (c->n_targets) {
+        int found = 0;
+        for (int i = 0; i < c->n_targets; i++)
+            found |= c->targets[i] == q->decoded_curr_pic.picture_id;
+        if (!found)
+            return INVALID("decoded_curr_pic 0x%x is not a render target of the context",
+                           q->decoded_curr_pic.picture_id);
+    }
+    if (q->decoded_curr_pic.flags & (VA_PICTURE_HEVC_INVALID | VA_PICTURE_HEVC_FIELD_PIC))
+        return INVALID("decoded_curr_pic flags 0x%x", q->decoded_curr_pic.flags);
+    if (idr && !p->hseq)
+        return INVALID("IDR picture without sequence parameters");
+    if (!c->have_hseq && !p->hseq)
+        return INVALID("first picture without sequence parameters");
+    if (p->hseq) {
+        if (!idr && c->have_hseq && memcmp(p->hseq, &c->hseq, sizeof(c->hseq)))
+            return INVALID("sequence parameters changed outside an IDR");
+        c->hseq = *p->hseq;
+        c->have_hseq = 1;
+    }
+    if ((st = check_misc(c, cfg, p)) != VA_STATUS_SUCCESS)
+        return st;
+    if (p->n_slices != 1)
+        return INVALID("HEVC: %d slices (the test driver takes one slice per picture)",
+                       p->n_slices);
+    if (p->n_packed_slices != 1)
+        return INVALID("HEVC: %d packed slice headers for one slice", p->n_packed_slices);
+
+    /* packed headers: VPS, SPS (sequence), PPS (picture), then the slice */
+    for (int i = 0; i < p->n_packed; i++) {
+        Packed *pk = &p->packed[i];
+        switch (pk->type) {
+        case VAEncPackedHeaderSequence:
+            if (pk->nal_type == 32) {
+                DrvHevcVPS v;
+                if (order > 0)
+                    return INVALID("packed VPS after SPS/PPS/slice");
+                if ((err = drv_hevc_parse_vps(pk->rbsp, pk->rbsp_bits, &v)))
+                    return INVALID("packed VPS: %s", err);
+                c->hvps[v.vps_id] = v;
+                seen_vps = 1;
+            } else if (pk->nal_type == 33) {
+                DrvHevcSPS sp;
+                if (order > 1)
+                    return INVALID("packed SPS after PPS/slice");
+                if ((err = drv_hevc_parse_sps(pk->rbsp, pk->rbsp_bits, &sp)))
+                    return INVALID("packed SPS: %s", err);
+                if (!c->hvps[sp.vps_id].valid)
+                    return INVALID("SPS names VPS %u, not sent", sp.vps_id);
+                if (c->hvps[sp.vps_id].profile_idc != sp.profile_idc ||
+                    c->hvps[sp.vps_id].level_idc != sp.level_idc ||
+                    c->hvps[sp.vps_id].max_dec_pic_buffering_minus1 !=
+                        sp.max_dec_pic_buffering_minus1)
+                    return INVALID("VPS and SPS disagree (profile, level or DPB size)");
+                c->hsps[sp.sps_id] = sp;
+                order = 1;
+                seen_sps = 1;
+            } else {
+                return INVALID("packed sequence header with NAL type %u (VPS/SPS expected)",
+                               pk->nal_type);
+            }
+            break;
+        case VAEncPackedHeaderPicture: {
+            DrvHevcPPS pq;
+            if (pk->nal_type != 34)
+                return INVALID("packed picture header with NAL type %u (PPS expected)",
+                               pk->nal_type);
+            if (order > 2)
+                return INVALID("packed PPS after the slice");
+            if ((err = drv_hevc_parse_pps(pk->rbsp, pk->rbsp_bits, &pq)))
+                return INVALID("packed PPS: %s", err);
+            if (!c->hsps[pq.sps_id].valid)
+                return INVALID("PPS names SPS %u, not sent", pq.sps_id);
+            c->hpps[pq.pps_id] = pq;
+            order = 2;
+            seen_pps = 1;
+            break;
+        }
+        case VAEncPackedHeaderSlice:
+            if (pk->nal_type != q->nal_unit_type)
+                return INVALID("packed slice NAL type %u, picture nal_unit_type %u", pk->nal_type,
+                               q->nal_unit_type);
+            slice_pk = i;
+            order = 3;
+            break;
+        default:
+            if (order == 3)
+                return INVALID("packed raw data after the slice header");
+            break;
+        }
+    }
+    if (idr && (!seen_vps || !seen_sps || !seen_pps))
+        return INVALID("IDR picture without packed VPS, SPS and PPS (%d/%d/%d)", seen_vps, seen_sps,
+                       seen_pps);
+    if (q->nal_unit_type != 19 && q->nal_unit_type != 20 && q->nal_unit_type != 1 &&
+        q->nal_unit_type != 0)
+        return INVALID("nal_unit_type %u (the test driver takes IDR and TRAIL)", q->nal_unit_type);
+    if (idr != (q->nal_unit_type == 19 || q->nal_unit_type == 20))
+        return INVALID("idr_pic_flag %d with nal_unit_type %u", idr, q->nal_unit_type);
+    if ((err = drv_hevc_parse_slice_header(p->packed[slice_pk].rbsp, p->packed[slice_pk].rbsp_bits,
+                                           q->nal_unit_type, c->hsps, c->hpps, &sh)))
+        return INVALID("packed slice header: %s", err);
+    pp = &c->hpps[sh.pps_id];
+    s = &c->hsps[pp->sps_id];
+    if ((st = check_hevc_seq(&c->hseq, s, cfg)) != VA_STATUS_SUCCESS)
+        return st;
+    if ((st = check_hevc_pic(q, pp, &sh)) != VA_STATUS_SUCCESS)
+        return st;
+    ctb = 1u << s->log2_ctb;
+    ctus = ((s->width + ctb - 1) / ctb) * ((s->height + ctb - 1) / ctb);
+    if ((st = check_hevc_slice(p->hslices[0], &sh, ctus)) != VA_STATUS_SUCCESS)
+        return st;
+    if ((unsigned)in->width < s->width || (unsigned)in->height < s->height)
+        return INVALID("surfaces %dx%d smaller than the SPS picture %ux%u", in->width, in->height,
+                       s->width, s->height);
+
+    /* POC (8.3.1) */
+    if (idr) {
+        poc = 0;
+        c->n_hdpb = 0;
+    } else {
+        int max_lsb = 1 << s->log2_max_poc_lsb;
+        int prev_lsb = c->prev_tid0_poc & (max_lsb - 1), prev_msb = c->prev_tid0_poc - prev_lsb;
+        int lsb = (int)sh.poc_lsb, msb;
+        if (!c->started)
+            return INVALID("first picture is not an IDR");
+        if (lsb < prev_lsb && prev_lsb - lsb >= max_lsb / 2)
+            msb = prev_msb + max_lsb;
+        else if (lsb > prev_lsb && lsb - prev_lsb > max_lsb / 2)
+            msb = prev_msb - max_lsb;
+        else
+            msb = prev_msb;
+        poc = msb + lsb;
+    }
+    HSAME(q->decoded_curr_pic.pic_order_cnt, poc, "decoded_curr_pic.pic_order_cnt");
+
+    /* reference picture set (8.3.2) */
+    for (unsigned i = 0; i < sh.num_negative; i++) {
+        const DpbPic *r = hdpb_find(c, poc + sh.delta_s0[i]);
+        if (!r)
+            return INVALID("RPS names POC %d, not in the DPB", poc + sh.delta_s0[i]);
+        keep[n_keep++] = *r;
+        if (sh.used_s0[i])
+            before[n_before++] = r;
+    }
+    for (unsigned i = 0; i < sh.num_positive; i++) {
+        const DpbPic *r = hdpb_find(c, poc + sh.delta_s1[i]);
+        if (!r)
+            return INVALID("RPS names POC %d, not in the DPB", poc + sh.delta_s1[i]);
+        keep[n_keep++] = *r;
+        if (sh.used_s1[i])
+            after[n_after++] = r;
+    }
+    /* reference_frames: exactly the RPS pictures */
+    {
+        int n_va = 0;
+        for (int i = 0; i < 15; i++) {
+            const VAPictureHEVC *v = &q->reference_frames[i];
+            int found = 0;
+            if (!hpic_valid(v))
+                continue;
+            n_va++;
+            for (int k = 0; k < n_keep; k++)
+                found |= keep[k].surface == v->picture_id && keep[k].poc == v->pic_order_cnt;
+            if (!found)
+                return INVALID("reference_frames[%d] (surface 0x%x POC %d) is not in the RPS", i,
+                               v->picture_id, v->pic_order_cnt);
+            if (v->picture_id == q->decoded_curr_pic.picture_id)
+                return INVALID("reference_frames[%d] is the current picture's surface", i);
+        }
+        if (n_va != n_keep)
+            return INVALID("reference_frames has %d pictures, the RPS %d", n_va, n_keep);
+    }
+    if (sh.slice_type != 2) {
+        unsigned total = (unsigned)(n_before + n_after);
+        for (unsigned i = 0; i <= sh.num_ref_idx_l0; i++)
+            l0[i] = i % total < (unsigned)n_before ? before[i % total]
+                                                   : after[i % total - (unsigned)n_before];
+        if (sh.num_ref_idx_l0 + 1 > d->max_l0)
+            return INVALID("%u L0 references, the driver allows %u", sh.num_ref_idx_l0 + 1,
+                           d->max_l0);
+        if ((st = check_hevc_list("ref_pic_list0", p->hslices[0]->ref_pic_list0, l0,
+                                  sh.num_ref_idx_l0)) != VA_STATUS_SUCCESS)
+            return st;
+        if (sh.slice_type == 0) {
+            for (unsigned i = 0; i <= sh.num_ref_idx_l1; i++)
+                l1[i] = i % total < (unsigned)n_after ? after[i % total]
+                                                      : before[i % total - (unsigned)n_after];
+            if (sh.num_ref_idx_l1 + 1 > d->max_l1)
+                return INVALID("%u L1 references, the driver allows %u", sh.num_ref_idx_l1 + 1,
+                               d->max_l1);
+            if ((st = check_hevc_list("ref_pic_list1", p->hslices[0]->ref_pic_list1, l1,
+                                      sh.num_ref_idx_l1)) != VA_STATUS_SUCCESS)
+                return st;
+        }
+    }
+
+    /* output: packed non-slice headers, then the slice with our data */
+    coded->seg.status = 0;
+    coded->seg.size = 0;
+    coded->seg.bit_offset = 0;
+    coded->seg.buf = coded->data;
+    coded->seg.next = NULL;
+    for (int i = 0; i < p->n_packed && st == VA_STATUS_SUCCESS; i++) {
+        Packed *pk = &p->packed[i];
+        if (pk->type == VAEncPackedHeaderSlice)
+            continue;
+        if (pk->has_emulation_bytes) {
+            st = emit(coded->data, coded->coded_cap, &pos, pk->data, pk->bit_length / 8);
+        } else {
+            st = emit(coded->data, coded->coded_cap, &pos, pk->data,
+                      pk->sc_len + pk->nal_header_len);
+            if (st == VA_STATUS_SUCCESS &&
+                !drv_escape(pk->rbsp, pk->rbsp_bits / 8, coded->data, coded->coded_cap, &pos))
+                st = VA_STATUS_ERROR_NOT_ENOUGH_BUFFER;
+        }
+    }
+    memcpy(rec->data, in->data, in->size < rec->size ? in->size : rec->size);
+    if (st == VA_STATUS_SUCCESS) {
+        Packed *pk = &p->packed[slice_pk];
+        DrvBitWriter bw;
+        DrvHevcPlanes pin, pref;
+        const DrvSurface *rs = NULL;
+        pin.data = in->data;
+        pin.pitch = in->pitch;
+        pin.uv_offset = (size_t)in->pitch * (size_t)in->height_mbs * 16;
+        pin.bps = in->bps;
+        if (sh.slice_type == 1) {
+            rs = GET_SURFACE(d, l0[0]->surface);
+            if (!rs || rs->bps != in->bps || rs->width_mbs != in->width_mbs ||
+                rs->height_mbs != in->height_mbs)
+                return INVALID("RefPicList0[0] surface unusable");
+            pref.data = rs->data;
+            pref.pitch = rs->pitch;
+            pref.uv_offset = (size_t)rs->pitch * (size_t)rs->height_mbs * 16;
+            pref.bps = rs->bps;
+        }
+        drv_bw_init(&bw);
+        drv_bw_bits(&bw, pk->rbsp, pk->rbsp_bits);
+        if (drv_hevc_slice_data(&bw, s, pp, &sh, &pin, rs ? &pref : NULL, &stats) < 0) {
+            drv_bw_free(&bw);
+            return INVALID("HEVC: the test driver codes PCM / skipped CUs only: needs "
+                           "pcm_enabled_flag with Log2MinIpcmCbSizeY <= MinCbLog2SizeY <= "
+                           "Log2MaxIpcmCbSizeY, no SAO, no transquant bypass");
+        }
+        if (bw.error)
+            st = VA_STATUS_ERROR_ALLOCATION_FAILED;
+        if (st == VA_STATUS_SUCCESS)
+            st = emit(coded->data, coded->coded_cap, &pos, pk->data,
+                      pk->sc_len + pk->nal_header_len);
+        if (st == VA_STATUS_SUCCESS &&
+            !drv_escape(bw.buf, bw.bits / 8, coded->data, coded->coded_cap, &pos))
+            st = VA_STATUS_ERROR_NOT_ENOUGH_BUFFER;
+        drv_bw_free(&bw);
+    }
+    if (st == VA_STATUS_ERROR_NOT_ENOUGH_BUFFER) {
+        coded->seg.status |= VA_CODED_BUF_STATUS_SLICE_OVERFLOW_MASK;
+        st = VA_STATUS_SUCCESS;
+    }
+    if (st != VA_STATUS_SUCCESS)
+        return st;
+    coded->seg.size = (uint32_t)pos;
+
+    /* DPB: the RPS pictures, plus this one (every picture is a reference) */
+    if ((unsigned)n_keep + 1 > s->max_dec_pic_buffering_minus1 + 1)
+        return INVALID("DPB overflow: %d references + current > sps_max_dec_pic_buffering %u",
+                       n_keep, s->max_dec_pic_buffering_minus1 + 1);
+    memcpy(c->hdpb, keep, (size_t)n_keep * sizeof(keep[0]));
+    c->n_hdpb = n_keep;
+    if (q->pic_fields.bits.reference_pic_flag) {
+        c->hdpb[c->n_hdpb].surface = q->decoded_curr_pic.picture_id;
+        c->hdpb[c->n_hdpb].poc = poc;
+        c->hdpb[c->n_hdpb].frame_num = 0;
+        c->n_hdpb++;
+    }
+    c->prev_tid0_poc = poc;
+    c->started = 1;
+    c->pictures++;
+    {
+        char rc[256] = "";
+        size_t n = 0;
+        if (p->rc)
+            n += (size_t)snprintf(rc + n, sizeof(rc) - n,
+                                  " rc_bps=%u rc_target=%u rc_window=%u rc_icq=%u rc_qf=%u "
+                                  "rc_minqp=%u rc_maxqp=%u",
+                                  p->rc->bits_per_second, p->rc->target_percentage,
+                                  p->rc->window_size, p->rc->ICQ_quality_factor,
+                                  p->rc->quality_factor, p->rc->min_qp, p->rc->max_qp);
+        if (p->fr && n < sizeof(rc))
+            n += (size_t)snprintf(rc + n, sizeof(rc) - n, " fps=%u/%u", p->fr->framerate & 0xffff,
+                                  (p->fr->framerate >> 16) ? (p->fr->framerate >> 16) : 1);
+        if (p->hrd && n < sizeof(rc))
+            n += (size_t)snprintf(rc + n, sizeof(rc) - n, " hrd_size=%u hrd_init=%u",
+                                  p->hrd->buffer_size, p->hrd->initial_buffer_fullness);
+        if (p->ql && n < sizeof(rc))
+            snprintf(rc + n, sizeof(rc) - n, " ql=%u", p->ql->quality_level);
+        trace(d,
+              "pic n=%u codec=hevc type=%c idr=%d poc=%d qp=%d skipped=%u pcm=%u bytes=%zu "
+              "seq=%d vps=%d sps=%d pps=%d depth=%u ctb=%u misc=%s%s%s",
+              c->pictures,
+              sh.slice_type == 2   ? 'I'
+              : sh.slice_type == 1 ? 'P'
+                                   : 'B',
+              idr, poc, pp->init_qp + sh.slice_qp_delta, stats.skipped, stats.pcm, pos,
+              p->hseq != NULL, seen_vps, seen_sps, seen_pps, s->bit_depth_luma, ctb,
+              p->misc_seen[0] ? p->misc_seen : "-", rc,
+              (coded->seg.status & VA_CODED_BUF_STATUS_SLICE_OVERFLOW_MASK) ? " overflow=1" : "");
+    }
+    return VA_STATUS_SUCCESS;
+}
+
 static VAStatus drv_EndPicture(VADriverContextP ctx, VAContextID context) {
     DrvData *d = DRV(ctx);
     DrvContext *c = GET_CONTEXT(d, context);
@@ -2177,7 +2831,7 @@ static VAStatus drv_EndPicture(VADriverContextP ctx, VAContextID context) {
         return VA_STATUS_ERROR_INVALID_CONFIG;
     st = collect(c, cfg, &pic);
     if (st == VA_STATUS_SUCCESS)
-        st = encode_picture(d, c, cfg, &pic);
+        st = pic.hevc ? encode_picture_hevc(d, c, cfg, &pic) : encode_picture(d, c, cfg, &pic);
     picture_free(&pic);
     rendered_clear(c);
     if (st != VA_STATUS_SUCCESS)

@@ -6,7 +6,8 @@
  * reason when the machine has no render node whose driver encodes H.264 with
  * packed headers (Intel iHD/i965, AMD radeonsi; NVIDIA's VA driver only
  * decodes). Encodes a moving test pattern, decodes it with ffmpeg and checks
- * frame count, key frame placement, header fields and a PSNR floor.
+ * frame count, key frame placement, header fields and a PSNR floor. The
+ * HEVC backend runs the same checks when the device also encodes HEVC.
  *
  * Usage: test_vaapi_hw /path/to/ffmpeg /path/to/ffprobe
  */
@@ -41,9 +42,9 @@ static double psnr(const uint8_t *a, const uint8_t *b, size_t n) {
     return 10.0 * log10(255.0 * 255.0 * (double)n / se);
 }
 
-static void encode_and_judge(const char *what, const VTEncoderConfig *cfg, const char *ffmpeg,
-                             const char *ffprobe, const char *keys_expected) {
-    const VTEncoderBackend *be = &vt_vaapi_h264_backend;
+static void encode_and_judge(const VTEncoderBackend *be, const char *what,
+                             const VTEncoderConfig *cfg, const char *ffmpeg, const char *ffprobe,
+                             const char *keys_expected) {
     Collector *col = calloc(1, sizeof(*col));
     VTEncoderCallbacks cb = {col, collect_output};
     void *ctx = NULL;
@@ -85,7 +86,8 @@ static void encode_and_judge(const char *what, const VTEncoderConfig *cfg, const
         free(col);
         return;
     }
-    snprintf(path, sizeof(path), "%s/out.h264", dir);
+    snprintf(path, sizeof(path), "%s/out.%s", dir,
+             be->codec_type == VT_ENC_CODEC_HEVC ? "hevc" : "h264");
     snprintf(yuv, sizeof(yuv), "%s/out.yuv", dir);
     stream = assemble_annexb(col, &size);
     CHECK(stream && write_file(path, stream, size) == 0);
@@ -155,15 +157,30 @@ int main(int argc, char **argv) {
     cfg.pixel_format = VT_ENC_FORMAT_NV12;
     cfg.max_keyframe_interval = 30;
     cfg.expected_frame_rate = 30;
-    encode_and_judge("default", &cfg, ffmpeg, ffprobe, keys);
+    encode_and_judge(&vt_vaapi_h264_backend, "default", &cfg, ffmpeg, ffprobe, keys);
 
     cfg.average_bit_rate = 2000000;
     cfg.allow_frame_reordering = FALSE;
-    encode_and_judge("vbr_no_b", &cfg, ffmpeg, ffprobe, keys);
+    encode_and_judge(&vt_vaapi_h264_backend, "vbr_no_b", &cfg, ffmpeg, ffprobe, keys);
 
     cfg.average_bit_rate = 0;
     cfg.constant_bit_rate = 3000000;
     cfg.profile = VT_H264_PROFILE_CONSTRAINED_BASELINE;
-    encode_and_judge("cbr_baseline", &cfg, ffmpeg, ffprobe, keys);
+    encode_and_judge(&vt_vaapi_h264_backend, "cbr_baseline", &cfg, ffmpeg, ffprobe, keys);
+
+    if (vt_vaapi_hevc_backend.probe() == noErr) {
+        vt_encoder_config_init(&cfg);
+        cfg.codec_type = VT_ENC_CODEC_HEVC;
+        cfg.width = W;
+        cfg.height = H;
+        cfg.pixel_format = VT_ENC_FORMAT_NV12;
+        cfg.max_keyframe_interval = 30;
+        cfg.expected_frame_rate = 30;
+        encode_and_judge(&vt_vaapi_hevc_backend, "hevc_default", &cfg, ffmpeg, ffprobe, keys);
+        cfg.constant_bit_rate = 3000000;
+        encode_and_judge(&vt_vaapi_hevc_backend, "hevc_cbr", &cfg, ffmpeg, ffprobe, keys);
+    } else {
+        printf("no HEVC encoder on this device: HEVC not tested\n");
+    }
     return vt_test_result();
 }

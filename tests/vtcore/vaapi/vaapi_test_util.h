@@ -30,8 +30,8 @@ typedef struct Out {
     int type;
     int64_t pts, dts, duration;
     void *opaque;
-    uint8_t sps[256], pps[256];
-    size_t sps_size, pps_size;
+    uint8_t sps[256], pps[256], vps[128];
+    size_t sps_size, pps_size, vps_size; /* vps: HEVC only */
 } Out;
 
 typedef struct Collector {
@@ -74,6 +74,10 @@ static inline void collect_output(void *user, const VTEncodedFrame *f) {
     if (f->pps && f->pps_size <= sizeof(o->pps)) {
         memcpy(o->pps, f->pps, f->pps_size);
         o->pps_size = f->pps_size;
+    }
+    if (f->vps && f->vps_size <= sizeof(o->vps)) {
+        memcpy(o->vps, f->vps, f->vps_size);
+        o->vps_size = f->vps_size;
     }
 }
 
@@ -156,10 +160,15 @@ static inline uint8_t *assemble_annexb(const Collector *c, size_t *size) {
         size_t need;
         if (!o->data)
             continue;
-        need = n + o->size * 2 + o->sps_size + o->pps_size + 64;
+        need = n + o->size * 2 + o->sps_size + o->pps_size + o->vps_size + 64;
         if (need > cap) {
             cap = need * 2;
             buf = realloc(buf, cap);
+        }
+        if ((i == 0 || o->ps_changed) && o->vps_size) {
+            memcpy(buf + n, "\0\0\0\1", 4);
+            memcpy(buf + n + 4, o->vps, o->vps_size);
+            n += 4 + o->vps_size;
         }
         if (i == 0 || o->ps_changed) {
             memcpy(buf + n, "\0\0\0\1", 4);

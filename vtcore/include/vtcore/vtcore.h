@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * vtcore's own extras beside the Apple-named API: version, logging hook,
- * status names and test hooks. All names here start with vtcore_.
+ * status names, test hooks and extension keys. Functions start with vtcore_,
+ * constants with kVTCore.
  */
 #ifndef VTCORE_VTCORE_H
 #define VTCORE_VTCORE_H
@@ -74,6 +75,17 @@ enum {
  * "open", "encode:5", "encode:5+" (the 5th and all later), "flush:2",
  * several separated by commas. For fault-injection tests only. */
 CF_EXPORT long vtcore_debug_fail_encoder(int what, long nth);
+
+/* Encoder specification key (a vtcore extension, runtime value
+ * "VTCoreVAAPIDevice"): CFString, the path of the DRM render node the VA-API
+ * hardware encoders open (for example "/dev/dri/renderD129"). Without it:
+ * the VTCORE_VAAPI_DEVICE environment variable, then the first usable
+ * /dev/dri/renderD*. A value that is not a CFString makes
+ * VTCompressionSessionCreate return kVTParameterErr; a device that cannot be
+ * opened makes creating the encoder instance (PrepareToEncodeFrames or the
+ * first EncodeFrame) fail with kVTCouldNotCreateInstanceErr. Software
+ * encoders ignore it. */
+CF_EXPORT const CFStringRef kVTCoreVideoEncoderSpecification_VAAPIDevice;
 
 CF_EXTERN_C_END
 

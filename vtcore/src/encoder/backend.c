@@ -24,6 +24,7 @@
 static const VTEncoderBackend *const backends[] = {
 #if HAVE_VAAPI
     &vt_vaapi_h264_backend,
+    &vt_vaapi_hevc_backend,
 #endif
 #if HAVE_X264
     &vt_x264_backend,
@@ -158,8 +159,9 @@ OSStatus vt_encoder_config_validate(const VTEncoderConfig *cfg) {
         CFG_FAIL("encoder: invalid size %dx%d", cfg->width, cfg->height);
     if (cfg->timescale <= 0)
         CFG_FAIL("encoder: invalid timescale %d", cfg->timescale);
-    if ((int)cfg->profile < VT_H264_PROFILE_AUTO ||
-        (int)cfg->profile > VT_H264_PROFILE_CONSTRAINED_HIGH)
+    if (((int)cfg->profile < VT_H264_PROFILE_AUTO ||
+         (int)cfg->profile > VT_H264_PROFILE_CONSTRAINED_HIGH) &&
+        !VT_PROFILE_IS_HEVC(cfg->profile))
         CFG_FAIL("encoder: invalid profile %d", (int)cfg->profile);
     if (cfg->level_idc != 0 && (cfg->level_idc < 9 || cfg->level_idc > 62))
         CFG_FAIL("encoder: invalid level_idc %d", cfg->level_idc);

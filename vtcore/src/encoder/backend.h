@@ -42,10 +42,13 @@
 
 /* Codec and pixel-format fourccs the backends deal in (hex, no multichar). */
 #define VT_ENC_CODEC_H264     0x61766331u /* 'avc1' kCMVideoCodecType_H264 */
+#define VT_ENC_CODEC_HEVC     0x68766331u /* 'hvc1' kCMVideoCodecType_HEVC */
 #define VT_ENC_FORMAT_I420    0x79343230u /* 'y420' kCVPixelFormatType_420YpCbCr8Planar */
 #define VT_ENC_FORMAT_I420_FR 0x66343230u /* 'f420' ..._420YpCbCr8PlanarFullRange */
 #define VT_ENC_FORMAT_NV12    0x34323076u /* '420v' ..._420YpCbCr8BiPlanarVideoRange */
 #define VT_ENC_FORMAT_NV12_FR 0x34323066u /* '420f' ..._420YpCbCr8BiPlanarFullRange */
+#define VT_ENC_FORMAT_P010    0x78343230u /* 'x420' ..._420YpCbCr10BiPlanarVideoRange */
+#define VT_ENC_FORMAT_P010_FR 0x78663230u /* 'xf20' ..._420YpCbCr10BiPlanarFullRange */
 
 /* Backend capabilities (VTEncoderBackend.caps). The session rejects
  * properties needing a capability the selected backend lacks with
@@ -75,6 +78,16 @@ typedef enum VTH264Profile {
     VT_H264_PROFILE_HIGH,                 /* 100 */
     VT_H264_PROFILE_CONSTRAINED_HIGH,     /* 100, constraint_set4+5, no B-frames */
 } VTH264Profile;
+
+/* HEVC profiles (kVTProfileLevel_HEVC_*), carried in the same
+ * VTEncoderConfig.profile field for VT_ENC_CODEC_HEVC sessions only (AUTO =
+ * Main, or Main10 for 10-bit input). Outside the enum on purpose: the H.264
+ * backends' switches stay exhaustive. */
+#define VT_HEVC_PROFILE_MAIN   ((VTH264Profile)16) /* general_profile_idc 1 */
+#define VT_HEVC_PROFILE_MAIN10 ((VTH264Profile)17) /* general_profile_idc 2 */
+
+/* Whether p is one of the HEVC values of VTH264Profile. */
+#define VT_PROFILE_IS_HEVC(p) ((p) == VT_HEVC_PROFILE_MAIN || (p) == VT_HEVC_PROFILE_MAIN10)
 
 typedef enum VTEntropyMode {
     VT_ENTROPY_AUTO = 0, /* CABAC where the profile allows it */
@@ -113,7 +126,7 @@ typedef struct VTDataRateLimit {
 typedef struct VTEncoderConfig {
     /* --- picture --- */
     int32_t width, height; /* encoded size, 1..16384 */
-    uint32_t codec_type;   /* VT_ENC_CODEC_H264 */
+    uint32_t codec_type;   /* VT_ENC_CODEC_H264 or VT_ENC_CODEC_HEVC */
     uint32_t pixel_format; /* fourcc of the frames the session will pass (a native
                               format of the backend); 0 = not known yet */
     int32_t timescale;     /* units per second of VTEncoderFrame.pts/duration and of
@@ -174,13 +187,19 @@ typedef struct VTEncoderConfig {
     /* Statistics file when multipass != OFF: owned by the session's
      * VTMultiPassStorage, valid while the encoder instance lives. */
     const char *multipass_stats_path;
+
+    /* --- device --- */
+    /* The device the encoder specification names (hardware backends; the
+     * VA-API backends take a DRM render node path), NULL = automatic. Owned by
+     * the session, valid while the encoder instance lives. */
+    const char *device;
 } VTEncoderConfig;
 
 /* One raw input picture in a native format of the backend. */
 typedef struct VTEncoderFrame {
     uint32_t pixel_format; /* fourcc, one of backend->native_formats */
     int32_t width, height; /* must equal the config's width/height */
-    int plane_count;       /* 3 (I420) or 2 (NV12) */
+    int plane_count;       /* 3 (I420) or 2 (NV12, P010: 16-bit little-endian samples) */
     const uint8_t *planes[3];
     size_t strides[3];      /* bytes per row of each plane */
     int64_t pts;            /* in config timescale, strictly increasing */
@@ -200,8 +219,9 @@ typedef enum VTFrameType {
 typedef struct VTEncodedFrame {
     OSStatus status;     /* noErr, or the error that hit this frame */
     uint32_t info_flags; /* kVTEncodeInfo_FrameDropped when no data follows */
-    /* AVCC payload: NAL units each preceded by a 4-byte big-endian length.
-     * Never contains SPS, PPS or access unit delimiters; may contain SEI.
+    /* AVCC payload (HVCC for HEVC): NAL units each preceded by a 4-byte
+     * big-endian length. Never contains VPS, SPS, PPS or access unit
+     * delimiters; may contain SEI.
      * NULL/0 when status != noErr or the frame was dropped. */
     const uint8_t *data;
     size_t size;
@@ -219,6 +239,9 @@ typedef struct VTEncodedFrame {
     size_t sps_size;
     const uint8_t *pps;
     size_t pps_size;
+    /* HEVC only: the VPS (NULL/0 for H.264). */
+    const uint8_t *vps;
+    size_t vps_size;
     Boolean parameter_sets_changed; /* differ from those of the previous output
                                        (true on the very first output) */
 } VTEncodedFrame;
@@ -330,6 +353,7 @@ const VTEncoderBackend *const *vt_encoder_backend_all(void);
 
 #if HAVE_VAAPI
 extern const VTEncoderBackend vt_vaapi_h264_backend;
+extern const VTEncoderBackend vt_vaapi_hevc_backend;
 #endif
 #if HAVE_X264
 extern const VTEncoderBackend vt_x264_backend;

@@ -5,8 +5,9 @@
  * Shared VA-API plumbing of the hardware encoder backends (vaapi.c): the one
  * VAStatus -> OSStatus mapping, render-node discovery and display set-up,
  * encoder capability queries, the rate-control mode table, parameter /
- * packed-header / misc buffer helpers, NV12 upload and coded-buffer readout.
- * The codec parts (vaapi_h264.c) build on these. Only vaapi*.c include
+ * packed-header / misc buffer helpers, the codec-independent rate control
+ * (VTVaapiRate), NV12 / P010 upload and coded-buffer readout. The codec parts
+ * (vaapi_h264.c, vaapi_hevc.c) build on these. Only vaapi*.c include
  * <va/va.h>.
  *
  * Device selection, in order: the device the session names (encoder
@@ -62,10 +63,14 @@ typedef struct VTVaapiEncCaps {
     uint32_t max_width, max_height;
     uint32_t max_refs_l0, max_refs_l1; /* 0 L1 = no B-frames */
     uint32_t quality_range;            /* 0 = no quality levels */
+    uint32_t rt_formats;               /* VA_RT_FORMAT_YUV420 and/or _YUV420_10 */
+    uint32_t
+        hevc_features; /* VAConfigAttribValEncHEVCFeatures, VA_ATTRIB_NOT_SUPPORTED = unknown */
+    uint32_t hevc_block_sizes; /* VAConfigAttribValEncHEVCBlockSizes, likewise */
 } VTVaapiEncCaps;
 
 /* Queries profile with VAEntrypointEncSlice (or EncSliceLP, first when
- * prefer_lp). Requires 4:2:0 8-bit surfaces. Returns noErr, or
+ * prefer_lp). Requires 4:2:0 surfaces (8-bit or 10-bit: see rt_formats). Returns noErr, or
  * kVTCouldNotFindVideoEncoderErr (logged at debug level). */
 OSStatus vt_vaapi_query_enc_caps(VADisplay dpy, VAProfile profile, Boolean prefer_lp,
                                  VTVaapiEncCaps *caps);
@@ -111,19 +116,71 @@ OSStatus vt_vaapi_add_packed(VADisplay dpy, VAContextID ctx, VTVaapiBufList *lis
                              const uint8_t *data, size_t bits);
 void vt_vaapi_destroy_buffers(VADisplay dpy, VTVaapiBufList *list);
 
-/* Copies a frame (NV12 or I420, width x height) into an NV12 surface of
- * enc_width x enc_height (even), repeating the last column/row into the
- * padding. Uses vaDeriveImage, or vaCreateImage + vaPutImage when the driver
- * cannot derive (then remembered in *no_derive). */
+/* The codec-independent rate-control state of a VA encoder (H.264, HEVC):
+ * the mode and the values of its misc parameter buffers. */
+typedef struct VTVaapiRate {
+    VTVaapiRC rc;
+    uint32_t bitrate, target_pct, hrd_size, hrd_init; /* bits/s, %, bits, bits */
+    unsigned qp;                                      /* CQP (and the PPS's initial QP) */
+    unsigned quality_factor;                          /* ICQ / QVBR */
+    unsigned min_qp, max_qp;                          /* 0 = unset */
+    unsigned quality_level;  /* VAEncMiscParameterBufferQualityLevel, 0 = none */
+    uint32_t fr_num, fr_den; /* frame rate as a fraction */
+    double fps;              /* ExpectedFrameRate, 30 when unknown */
+} VTVaapiRate;
+
+/* fps / fr_num / fr_den from cfg->expected_frame_rate (30 when unknown). */
+void vt_vaapi_rate_set_fps(VTVaapiRate *r, double expected_frame_rate);
+/* Chooses the rate-control mode and its values from cfg for a driver with
+ * the VA_RC_* modes rc_modes (see vaapi_h264.c's header for the mapping);
+ * blocks16 = 16x16 blocks per picture (the default bit rate of bitrate-only
+ * drivers), low_delay halves the HRD buffer. r->fps must be set. Returns
+ * noErr or kVTParameterErr when the driver lacks every mode that would fit. */
+OSStatus vt_vaapi_rate_map(VTVaapiRate *r, const VTEncoderConfig *cfg, uint32_t rc_modes,
+                           double blocks16, Boolean low_delay);
+/* A live change (reconfigure): recomputes *r for cfg; a different mode (or
+ * CQP with another QP) returns kVTPropertyNotSupportedErr and leaves *r. */
+OSStatus vt_vaapi_rate_update(VTVaapiRate *r, const VTEncoderConfig *cfg, uint32_t rc_modes,
+                              double blocks16, Boolean low_delay);
+/* The driver quality level for cfg's speed hints (quality_range from the
+ * caps; 0 = the driver has none). */
+unsigned vt_vaapi_quality_level(const VTEncoderConfig *cfg, unsigned quality_range);
+/* Rate control (non-CQP), HRD, frame rate and quality level misc buffers. */
+OSStatus vt_vaapi_add_rate_params(VADisplay dpy, VAContextID ctx, VTVaapiBufList *list,
+                                  const VTVaapiRate *r);
+
+/* Copies a frame (NV12, I420 or P010, width x height) into an NV12 surface
+ * (p010 false) or a P010 surface (p010 true) of enc_width x enc_height
+ * (even), repeating the last column/row into the padding. 8-bit samples go
+ * into P010 as v << 2 (the exact 8 -> 10 bit mapping, both ranges); P010
+ * samples into NV12 rounded to 8 bits. Uses vaDeriveImage, or vaCreateImage
+ * + vaPutImage when the driver cannot derive (then remembered in
+ * *no_derive). */
 OSStatus vt_vaapi_upload(VADisplay dpy, VASurfaceID surface, const VTEncoderFrame *frame,
-                         int enc_width, int enc_height, Boolean *no_derive);
+                         int enc_width, int enc_height, Boolean p010, Boolean *no_derive);
 
 /* Appends the coded buffer's segments to *buf (grown with vt_realloc) and
  * stores the byte count in *size. An overflowing segment is an error. */
 OSStatus vt_vaapi_read_coded(VADisplay dpy, VABufferID coded, uint8_t **buf, size_t *cap,
                              size_t *size);
 
+/* Renders one picture: vaBeginPicture on `input`, the buffers of `list`,
+ * vaEndPicture (always, so the context returns to idle), destroys the
+ * buffers, waits for the surface and reads the coded data into *buf / *size
+ * (as vt_vaapi_read_coded). The first failing step's status is returned. */
+OSStatus vt_vaapi_encode_picture(VADisplay dpy, VAContextID ctx, VASurfaceID input,
+                                 VTVaapiBufList *list, VABufferID coded, uint8_t **buf, size_t *cap,
+                                 size_t *size);
+
 /* The backends (also declared in backend.h's registry block). */
 extern const VTEncoderBackend vt_vaapi_h264_backend;
+extern const VTEncoderBackend vt_vaapi_hevc_backend;
+
+/* Common checks of an encoder input frame: size, a format in `formats`
+ * (NV12, I420 or P010 family), planes and strides. */
+Boolean vt_vaapi_frame_valid(const VTEncoderFrame *f, int32_t width, int32_t height);
+/* P010 fourccs ('x420', 'xf20'). */
+Boolean vt_vaapi_format_is_p010(uint32_t fourcc);
+Boolean vt_vaapi_format_is_full_range(uint32_t fourcc);
 
 #endif /* VTCORE_ENCODER_VAAPI_H */

@@ -110,12 +110,8 @@ typedef struct VaH264Ctx {
     uint8_t sps_nal[256], pps_nal[64]; /* with a 4-byte start code */
     size_t sps_nal_size, pps_nal_size;
 
-    /* rate control */
-    VTVaapiRC rc;
-    uint32_t bitrate, target_pct, hrd_size, hrd_init;
-    unsigned qp, quality_factor, min_qp, max_qp, quality_level;
-    uint32_t fr_num, fr_den;
-    double fps;
+    /* rate control (shared with the HEVC backend, vaapi.c) */
+    VTVaapiRate rate;
     Boolean rc_dirty;
 
     /* GOP and references */
@@ -158,6 +154,8 @@ static const VAProfile probe_profiles[] = {
 };
 
 static Boolean caps_usable(const VTVaapiEncCaps *caps) {
+    if (!(caps->rt_formats & VA_RT_FORMAT_YUV420))
+        return FALSE;
     const uint32_t need =
         VA_ENC_PACKED_HEADER_SEQUENCE | VA_ENC_PACKED_HEADER_PICTURE | VA_ENC_PACKED_HEADER_SLICE;
     if ((caps->packed_headers & need) != need) {
@@ -215,192 +213,16 @@ static Boolean profile_is_baseline_family(VTH264Profile p) {
            p == VT_H264_PROFILE_EXTENDED;
 }
 
-/* The render node named by the encoder specification (VTEncoderConfig.device,
- * once backend.h has it: it defines VT_ENCODER_CONFIG_HAS_DEVICE), else NULL
- * for VTCORE_VAAPI_DEVICE / the first usable render node. */
+/* The render node named by the encoder specification
+ * (kVTCoreVideoEncoderSpecification_VAAPIDevice -> VTEncoderConfig.device),
+ * else NULL for VTCORE_VAAPI_DEVICE / the first usable render node. */
 static const char *config_device(const VTEncoderConfig *cfg) {
-#ifdef VT_ENCODER_CONFIG_HAS_DEVICE
     return cfg->device;
-#else
-    (void)cfg;
-    return NULL;
-#endif
 }
 
 static Boolean config_low_delay(const VTEncoderConfig *cfg) {
     return cfg->low_latency_rate_control || cfg->max_frame_delay_count == 0 ||
            (cfg->realtime == 1 && !cfg->allow_frame_reordering);
-}
-
-/* Quality (0..1) -> QP: the same curve x264.c uses for CRF. */
-/* clang-format off */
-static const struct { double q, qp; } qp_points[] = {
-    { 0.00, 51.0 },
-    { 0.25, 32.0 },
-    { 0.50, 25.0 },
-    { 0.75, 18.0 },
-    { 0.90, 12.0 },
-    { 1.00,  1.0 },
-};
-/* clang-format on */
-
-static unsigned quality_to_qp(double q) {
-    const size_t n = sizeof(qp_points) / sizeof(qp_points[0]);
-    double v = qp_points[n - 1].qp;
-    if (q <= qp_points[0].q) {
-        v = qp_points[0].qp;
-    } else {
-        for (size_t i = 1; i < n; i++) {
-            if (q <= qp_points[i].q) {
-                double t = (q - qp_points[i - 1].q) / (qp_points[i].q - qp_points[i - 1].q);
-                v = qp_points[i - 1].qp + t * (qp_points[i].qp - qp_points[i - 1].qp);
-                break;
-            }
-        }
-    }
-    return (unsigned)floor(v + 0.5);
-}
-
-static void fps_to_rational(double fps, uint32_t *num, uint32_t *den) {
-    if (fabs(fps - floor(fps + 0.5)) < 1e-6) {
-        *num = (uint32_t)floor(fps + 0.5);
-        *den = 1;
-        return;
-    }
-    double ntsc = fps * 1.001;
-    if (fabs(ntsc - floor(ntsc + 0.5)) < 1e-3) {
-        *num = (uint32_t)floor(ntsc + 0.5) * 1000;
-        *den = 1001;
-        return;
-    }
-    *num = (uint32_t)floor(fps * 1000.0 + 0.5);
-    *den = 1000;
-}
-
-/* DataRateLimits -> (peak rate, buffer): the same split as x264.c, so every
- * window of each limit's duration stays within its bytes. */
-static void limits_to_vbv(const VTEncoderConfig *cfg, double fps, double *rate, double *size) {
-    *rate = *size = 0.0;
-    for (int i = 0; i < cfg->data_rate_limit_count; i++) {
-        double m = cfg->data_rate_limits[i].bytes * 8.0;
-        double n = cfg->data_rate_limits[i].seconds * fps + 1.0;
-        double r = 0.75 * m * fps / n, b = 0.25 * m;
-        if (i == 0 || r < *rate)
-            *rate = r;
-        if (i == 0 || b < *size)
-            *size = b;
-    }
-}
-
-static uint32_t clamp_u32(double v) {
-    if (!(v > 1.0))
-        return 1;
-    if (v > 4e9)
-        return 4000000000u;
-    return (uint32_t)floor(v + 0.5);
-}
-
-static Boolean rc_supported(const VaH264Ctx *c, VTVaapiRC rc) {
-    return (c->caps.rc_modes & vt_vaapi_rc_mode(rc)->va_mode) != 0;
-}
-
-/* Chooses the rate-control mode and its values from cfg. Returns noErr or
- * kVTParameterErr when the driver lacks every mode that would fit. */
-static OSStatus map_rate_control(VaH264Ctx *c, const VTEncoderConfig *cfg) {
-    const double fps = c->fps;
-    double peak = 0.0, avg = 0.0, vbv = 0.0;
-    Boolean has_quality = cfg->quality >= 0.0;
-    VTVaapiRC rc;
-
-    if (cfg->data_rate_limit_count)
-        limits_to_vbv(cfg, fps, &peak, &vbv);
-    if (cfg->constant_bit_rate > 0) {
-        avg = peak = (double)cfg->constant_bit_rate;
-        rc = rc_supported(c, VT_VAAPI_RC_CBR) ? VT_VAAPI_RC_CBR : VT_VAAPI_RC_VBR;
-    } else if (cfg->average_bit_rate > 0) {
-        avg = (double)cfg->average_bit_rate;
-        if (!cfg->data_rate_limit_count)
-            peak = avg * 1.5;
-        else if (avg > peak)
-            avg = peak;
-        rc = has_quality && rc_supported(c, VT_VAAPI_RC_QVBR) ? VT_VAAPI_RC_QVBR
-             : rc_supported(c, VT_VAAPI_RC_VBR)               ? VT_VAAPI_RC_VBR
-                                                              : VT_VAAPI_RC_CBR;
-        if (rc == VT_VAAPI_RC_CBR)
-            peak = avg;
-    } else if (cfg->data_rate_limit_count) {
-        avg = peak * 0.75;
-        rc = rc_supported(c, VT_VAAPI_RC_QVBR) ? VT_VAAPI_RC_QVBR : VT_VAAPI_RC_VBR;
-    } else if (has_quality) {
-        rc = rc_supported(c, VT_VAAPI_RC_ICQ) ? VT_VAAPI_RC_ICQ : VT_VAAPI_RC_CQP;
-    } else {
-        rc = VT_VAAPI_RC_CQP;
-    }
-    /* what the driver lacks: fall back in a fixed order */
-    if (!rc_supported(c, rc)) {
-        static const VTVaapiRC order[] = {VT_VAAPI_RC_CQP, VT_VAAPI_RC_ICQ, VT_VAAPI_RC_VBR,
-                                          VT_VAAPI_RC_CBR, VT_VAAPI_RC_QVBR};
-        VTVaapiRC want = rc;
-        Boolean bitrate_mode = vt_vaapi_rc_mode(rc)->uses_bitrate;
-        rc = VT_VAAPI_RC_COUNT;
-        for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-            const VTVaapiRCMode *m = vt_vaapi_rc_mode(order[i]);
-            if (rc_supported(c, order[i]) && (!bitrate_mode || m->uses_bitrate)) {
-                rc = order[i];
-                break;
-            }
-        }
-        if (rc == VT_VAAPI_RC_COUNT) {
-            vt_warn("vaapi: the driver has no rate control for %s (modes 0x%x)",
-                    vt_vaapi_rc_mode(want)->name, c->caps.rc_modes);
-            return kVTParameterErr;
-        }
-        vt_info("vaapi: %s not available, using %s", vt_vaapi_rc_mode(want)->name,
-                vt_vaapi_rc_mode(rc)->name);
-    }
-    if (vt_vaapi_rc_mode(rc)->uses_bitrate && !(peak > 0.0)) {
-        /* no rate given (a bitrate-only driver): ~48 bits per macroblock */
-        avg = 48.0 * c->width_mbs * c->height_mbs * fps;
-        peak = avg * 1.5;
-    }
-    if (rc == VT_VAAPI_RC_CBR)
-        peak = avg = avg > 0.0 ? avg : peak;
-
-    c->rc = rc;
-    c->qp = quality_to_qp(has_quality ? cfg->quality : 0.57);
-    c->quality_factor = c->qp < 1 ? 1 : c->qp;
-    c->min_qp = cfg->min_qp >= 0 ? (unsigned)cfg->min_qp : 0;
-    c->max_qp = cfg->max_qp >= 0 ? (unsigned)cfg->max_qp : 0;
-    if (cfg->min_qp >= 0 && c->qp < c->min_qp)
-        c->qp = c->min_qp;
-    if (cfg->max_qp >= 0 && c->qp > c->max_qp)
-        c->qp = c->max_qp;
-    c->bitrate = vt_vaapi_rc_mode(rc)->uses_bitrate ? clamp_u32(peak) : 0;
-    c->target_pct = 100;
-    if (vt_vaapi_rc_mode(rc)->uses_maxrate && peak > 0.0) {
-        double pct = floor(avg * 100.0 / peak + 0.5);
-        c->target_pct = pct < 1.0 ? 1 : pct > 100.0 ? 100 : (uint32_t)pct;
-    }
-    c->hrd_size = 0;
-    if (vt_vaapi_rc_mode(rc)->uses_hrd) {
-        double size = vbv > 0.0 ? vbv : peak * (c->low_delay ? 1.0 : 2.0);
-        c->hrd_size = clamp_u32(size);
-        c->hrd_init = (uint32_t)((uint64_t)c->hrd_size * 3 / 4);
-    }
-    return noErr;
-}
-
-static unsigned choose_quality_level(const VaH264Ctx *c, const VTEncoderConfig *cfg) {
-    unsigned range = c->caps.quality_range;
-    if (range <= 1)
-        return 0;
-    if (cfg->prioritize_speed == 1 || cfg->maximize_power_efficiency == 1)
-        return range; /* fastest */
-    if (cfg->prioritize_speed == 0)
-        return 1; /* best */
-    if (cfg->realtime == 1)
-        return (range * 3 + 3) / 4;
-    return (range + 1) / 2;
 }
 
 /* ------------------------------------------------------------------ */
@@ -452,13 +274,14 @@ static OSStatus build_headers(VaH264Ctx *c) {
     }
 
     unsigned refs = c->b_frames ? 2 : 1;
-    uint64_t rate = c->bitrate;
-    level = cfg->level_idc > 0 ? (unsigned)cfg->level_idc
-                               : vt_h264_level_pick(profile_idc, (unsigned)c->enc_width,
-                                                    (unsigned)c->enc_height, c->fps, rate, refs);
+    uint64_t rate = c->rate.bitrate;
+    level = cfg->level_idc > 0
+                ? (unsigned)cfg->level_idc
+                : vt_h264_level_pick(profile_idc, (unsigned)c->enc_width, (unsigned)c->enc_height,
+                                     c->rate.fps, rate, refs);
     if (!level) {
         vt_warn("vaapi: %dx%d at %.3g fps exceeds every H.264 level", c->enc_width, c->enc_height,
-                c->fps);
+                c->rate.fps);
         return kVTParameterErr;
     }
     if (level == 9 && profile_idc != VT_H264_PROFILE_IDC_HIGH) { /* 1b outside High */
@@ -494,8 +317,8 @@ static OSStatus build_headers(VaH264Ctx *c) {
     }
     if (cfg->expected_frame_rate > 0.0) {
         v->timing_info_present_flag = 1;
-        v->num_units_in_tick = c->fr_den;
-        v->time_scale = c->fr_num * 2;
+        v->num_units_in_tick = c->rate.fr_den;
+        v->time_scale = c->rate.fr_num * 2;
     }
     v->bitstream_restriction_flag = 1;
     v->motion_vectors_over_pic_boundaries_flag = 1;
@@ -511,7 +334,7 @@ static OSStatus build_headers(VaH264Ctx *c) {
     if (cfg->entropy == VT_ENTROPY_CABAC && !p->entropy_coding_mode_flag)
         vt_warn("vaapi: CABAC is not allowed in the %s profile; using CAVLC",
                 vt_encoder_h264_profile_name(cfg->profile));
-    p->pic_init_qp_minus26 = (int8_t)((c->rc == VT_VAAPI_RC_CQP ? (int)c->qp : 26) - 26);
+    p->pic_init_qp_minus26 = (int8_t)((c->rate.rc == VT_VAAPI_RC_CQP ? (int)c->rate.qp : 26) - 26);
     p->deblocking_filter_control_present_flag = 1;
     p->transform_8x8_mode_flag = profile_idc == VT_H264_PROFILE_IDC_HIGH;
 
@@ -589,7 +412,7 @@ static OSStatus open_va(VaH264Ctx *c) {
     attrs[0].type = VAConfigAttribRTFormat;
     attrs[0].value = VA_RT_FORMAT_YUV420;
     attrs[1].type = VAConfigAttribRateControl;
-    attrs[1].value = vt_vaapi_rc_mode(c->rc)->va_mode;
+    attrs[1].value = vt_vaapi_rc_mode(c->rate.rc)->va_mode;
     attrs[2].type = VAConfigAttribEncPackedHeaders;
     attrs[2].value =
         VA_ENC_PACKED_HEADER_SEQUENCE | VA_ENC_PACKED_HEADER_PICTURE | VA_ENC_PACKED_HEADER_SLICE;
@@ -668,8 +491,7 @@ static OSStatus vaapi_h264_open(const VTEncoderConfig *cfg, const VTEncoderCallb
     c->enc_height = (cfg->height + 1) & ~1;
     c->width_mbs = (c->enc_width + 15) / 16;
     c->height_mbs = (c->enc_height + 15) / 16;
-    c->fps = cfg->expected_frame_rate > 0.0 ? cfg->expected_frame_rate : 30.0;
-    fps_to_rational(c->fps, &c->fr_num, &c->fr_den);
+    vt_vaapi_rate_set_fps(&c->rate, cfg->expected_frame_rate);
 
     /* the device is looked up again (not from the cached probe): the
      * specification or the environment may name another one by now */
@@ -713,9 +535,10 @@ static OSStatus vaapi_h264_open(const VTEncoderConfig *cfg, const VTEncoderCallb
             c->b_frames = cfg->max_frame_delay_count;
     }
 
-    st = map_rate_control(c, cfg);
+    st = vt_vaapi_rate_map(&c->rate, cfg, c->caps.rc_modes, (double)c->width_mbs * c->height_mbs,
+                           c->low_delay);
     if (st == noErr) {
-        c->quality_level = choose_quality_level(c, cfg);
+        c->rate.quality_level = vt_vaapi_quality_level(cfg, c->caps.quality_range);
         st = build_headers(c);
     }
     if (st == noErr)
@@ -728,7 +551,7 @@ static OSStatus vaapi_h264_open(const VTEncoderConfig *cfg, const VTEncoderCallb
     vt_debug("vaapi: %s, %dx%d, profile %d entrypoint %d, level %u, %s, %d B-frame(s), %s",
              c->disp.path, c->enc_width, c->enc_height, c->caps.profile, c->caps.entrypoint,
              c->sps.level_idc, c->pps.entropy_coding_mode_flag ? "CABAC" : "CAVLC", c->b_frames,
-             vt_vaapi_rc_mode(c->rc)->name);
+             vt_vaapi_rc_mode(c->rate.rc)->name);
     c->announce_params = TRUE;
     c->rc_dirty = TRUE;
     *ctx = c;
@@ -754,8 +577,8 @@ static int64_t next_dts(VaH264Ctx *c, const VaFrame *f) {
     int64_t dts = f->pts, k = c->decoded;
     if (c->b_frames) {
         if (k == 0) {
-            int64_t step =
-                f->duration > 0 ? f->duration : (int64_t)floor(c->cfg.timescale / c->fps + 0.5);
+            int64_t step = f->duration > 0 ? f->duration
+                                           : (int64_t)floor(c->cfg.timescale / c->rate.fps + 0.5);
             dts = f->pts - (step > 0 ? step : 1);
         } else {
             dts = c->ring_pts[(k - 1) % PTS_RING];
@@ -833,55 +656,6 @@ static void ref_pic(VAPictureH264 *p, const VaRef *r) {
     p->BottomFieldOrderCnt = r->poc;
 }
 
-static OSStatus add_rc_params(VaH264Ctx *c, VTVaapiBufList *bl) {
-    VADisplay dpy = c->disp.dpy;
-    OSStatus st = noErr;
-    const VTVaapiRCMode *m = vt_vaapi_rc_mode(c->rc);
-
-    if (c->rc != VT_VAAPI_RC_CQP) {
-        VAEncMiscParameterRateControl rc;
-        memset(&rc, 0, sizeof(rc));
-        rc.bits_per_second = c->bitrate;
-        rc.target_percentage = m->uses_bitrate ? c->target_pct : 0;
-        rc.window_size = c->hrd_size && c->bitrate
-                             ? (uint32_t)((uint64_t)c->hrd_size * 1000 / c->bitrate)
-                             : 1000;
-        rc.min_qp = c->min_qp;
-        rc.max_qp = c->max_qp;
-        if (c->rc == VT_VAAPI_RC_ICQ)
-            rc.ICQ_quality_factor = c->quality_factor;
-        if (c->rc == VT_VAAPI_RC_QVBR)
-            rc.quality_factor = c->quality_factor;
-        st = vt_vaapi_add_misc(dpy, c->context, bl, VAEncMiscParameterTypeRateControl, &rc,
-                               sizeof(rc));
-        if (st == noErr && m->uses_hrd && c->hrd_size) {
-            VAEncMiscParameterHRD hrd;
-            memset(&hrd, 0, sizeof(hrd));
-            hrd.buffer_size = c->hrd_size;
-            hrd.initial_buffer_fullness = c->hrd_init;
-            st = vt_vaapi_add_misc(dpy, c->context, bl, VAEncMiscParameterTypeHRD, &hrd,
-                                   sizeof(hrd));
-        }
-    }
-    if (st == noErr) {
-        VAEncMiscParameterFrameRate fr;
-        memset(&fr, 0, sizeof(fr));
-        fr.framerate = c->fr_den == 1 ? c->fr_num : (c->fr_num & 0xffff) | (c->fr_den << 16);
-        if (c->fr_num > 0xffff || c->fr_den > 0xffff)
-            fr.framerate = (uint32_t)floor(c->fps + 0.5);
-        st = vt_vaapi_add_misc(dpy, c->context, bl, VAEncMiscParameterTypeFrameRate, &fr,
-                               sizeof(fr));
-    }
-    if (st == noErr && c->quality_level) {
-        VAEncMiscParameterBufferQualityLevel ql;
-        memset(&ql, 0, sizeof(ql));
-        ql.quality_level = c->quality_level;
-        st = vt_vaapi_add_misc(dpy, c->context, bl, VAEncMiscParameterTypeQualityLevel, &ql,
-                               sizeof(ql));
-    }
-    return st;
-}
-
 static VASurfaceID free_rec_surface(const VaH264Ctx *c) {
     for (int i = 0; i < MAX_REC_SURFACES; i++) {
         Boolean used = FALSE;
@@ -903,7 +677,6 @@ static OSStatus encode_picture(VaH264Ctx *c, const VaFrame *f, PicType type) {
     uint8_t rbsp[64], nal[128];
     VTBitWriter bs;
     OSStatus st = noErr;
-    VAStatus vs;
     size_t n, size = 0;
     uint32_t frame_num;
     int32_t poc;
@@ -946,7 +719,7 @@ static OSStatus encode_picture(VaH264Ctx *c, const VaFrame *f, PicType type) {
         VAEncSequenceParameterBufferH264 seq;
         const VTH264SPS *s = &c->sps;
         uint32_t gop = c->cfg.max_keyframe_interval > 0 ? (uint32_t)c->cfg.max_keyframe_interval
-                                                        : (uint32_t)floor(c->fps * 10.0 + 0.5);
+                                                        : (uint32_t)floor(c->rate.fps * 10.0 + 0.5);
         if (!c->cfg.allow_temporal_compression)
             gop = 1;
         memset(&seq, 0, sizeof(seq));
@@ -955,7 +728,7 @@ static OSStatus encode_picture(VaH264Ctx *c, const VaFrame *f, PicType type) {
         seq.intra_period = gop;
         seq.intra_idr_period = gop;
         seq.ip_period = (uint32_t)c->b_frames + 1;
-        seq.bits_per_second = c->bitrate;
+        seq.bits_per_second = c->rate.bitrate;
         seq.max_num_ref_frames = s->max_num_ref_frames;
         seq.picture_width_in_mbs = (uint16_t)(s->pic_width_in_mbs_minus1 + 1);
         seq.picture_height_in_mbs = (uint16_t)(s->pic_height_in_map_units_minus1 + 1);
@@ -989,7 +762,7 @@ static OSStatus encode_picture(VaH264Ctx *c, const VaFrame *f, PicType type) {
                                  sizeof(seq));
     }
     if (st == noErr && (type == PIC_IDR || c->rc_dirty)) {
-        st = add_rc_params(c, &bl);
+        st = vt_vaapi_add_rate_params(dpy, c->context, &bl, &c->rate);
         if (st == noErr)
             c->rc_dirty = FALSE;
     }
@@ -1045,7 +818,8 @@ static OSStatus encode_picture(VaH264Ctx *c, const VaFrame *f, PicType type) {
     sh.idr_pic_id = c->idr_pic_id;
     sh.pic_order_cnt_lsb = (uint32_t)poc & ((1u << LOG2_MAX_POC_LSB) - 1);
     sh.direct_spatial_mv_pred_flag = type == PIC_B;
-    sh.slice_qp_delta = (int8_t)(c->rc == VT_VAAPI_RC_CQP && type == PIC_B && c->qp < 50 ? 2 : 0);
+    sh.slice_qp_delta =
+        (int8_t)(c->rate.rc == VT_VAAPI_RC_CQP && type == PIC_B && c->rate.qp < 50 ? 2 : 0);
     vt_bs_init(&bs, rbsp, sizeof(rbsp));
     if (vt_h264_write_slice_header(&bs, &c->sps, &c->pps, &sh) < 0) {
         vt_error("vaapi: slice header does not fit");
@@ -1085,29 +859,11 @@ static OSStatus encode_picture(VaH264Ctx *c, const VaFrame *f, PicType type) {
         st = vt_vaapi_add_buffer(dpy, c->context, &bl, VAEncSliceParameterBufferType, &slice,
                                  sizeof(slice));
 
-    /* submit */
-    if (st == noErr) {
-        vs = vaBeginPicture(dpy, c->context, input);
-        if (vs != VA_STATUS_SUCCESS) {
-            st = vt_vaapi_status(vs, "vaBeginPicture", FALSE);
-        } else {
-            vs = vaRenderPicture(dpy, c->context, bl.ids, bl.count);
-            if (vs != VA_STATUS_SUCCESS)
-                st = vt_vaapi_status(vs, "vaRenderPicture", FALSE);
-            /* always end the picture, so the context returns to idle */
-            vs = vaEndPicture(dpy, c->context);
-            if (st == noErr && vs != VA_STATUS_SUCCESS)
-                st = vt_vaapi_status(vs, "vaEndPicture", FALSE);
-        }
-    }
-    vt_vaapi_destroy_buffers(dpy, &bl);
-    if (st == noErr) {
-        vs = vaSyncSurface(dpy, input);
-        if (vs != VA_STATUS_SUCCESS)
-            st = vt_vaapi_status(vs, "vaSyncSurface", FALSE);
-    }
     if (st == noErr)
-        st = vt_vaapi_read_coded(dpy, c->coded, &c->coded_data, &c->coded_cap, &size);
+        st = vt_vaapi_encode_picture(dpy, c->context, input, &bl, c->coded, &c->coded_data,
+                                     &c->coded_cap, &size);
+    else
+        vt_vaapi_destroy_buffers(dpy, &bl);
     if (st != noErr)
         return st;
 
@@ -1237,7 +993,7 @@ static OSStatus vaapi_h264_encode(void *ctx, const VTEncoderFrame *in) {
         vt_error("vaapi: no free input surface");
         return kVTVideoEncoderMalfunctionErr;
     }
-    st = vt_vaapi_upload(c->disp.dpy, c->in_surfaces[slot], in, c->enc_width, c->enc_height,
+    st = vt_vaapi_upload(c->disp.dpy, c->in_surfaces[slot], in, c->enc_width, c->enc_height, FALSE,
                          &c->no_derive);
     if (st != noErr)
         return st == kVTAllocationFailedErr ? st : kVTVideoEncoderMalfunctionErr;
@@ -1341,7 +1097,6 @@ static Boolean static_fields_equal(const VTEncoderConfig *a, const VTEncoderConf
 
 static OSStatus vaapi_h264_reconfigure(void *ctx, const VTEncoderConfig *cfg) {
     VaH264Ctx *c = ctx;
-    VaH264Ctx trial;
     OSStatus st;
     if (!c || !cfg)
         return kVTParameterErr;
@@ -1356,30 +1111,11 @@ static OSStatus vaapi_h264_reconfigure(void *ctx, const VTEncoderConfig *cfg) {
     }
     /* The rate-control mode is part of the VA config: it must stay. The SPS
      * (VUI timing) stays too; a new frame rate only reaches rate control. */
-    trial = *c;
-    if (cfg->expected_frame_rate > 0.0) {
-        trial.fps = cfg->expected_frame_rate;
-        fps_to_rational(trial.fps, &trial.fr_num, &trial.fr_den);
-    }
-    st = map_rate_control(&trial, cfg);
+    st = vt_vaapi_rate_update(&c->rate, cfg, c->caps.rc_modes, (double)c->width_mbs * c->height_mbs,
+                              c->low_delay);
     if (st != noErr)
         return st;
-    if (trial.rc != c->rc || (c->rc == VT_VAAPI_RC_CQP && trial.qp != c->qp)) {
-        vt_debug("vaapi: rate-control mode change (%s -> %s) needs a new encoder",
-                 vt_vaapi_rc_mode(c->rc)->name, vt_vaapi_rc_mode(trial.rc)->name);
-        return kVTPropertyNotSupportedErr;
-    }
     c->cfg = *cfg;
-    c->fps = trial.fps;
-    c->fr_num = trial.fr_num;
-    c->fr_den = trial.fr_den;
-    c->bitrate = trial.bitrate;
-    c->target_pct = trial.target_pct;
-    c->hrd_size = trial.hrd_size;
-    c->hrd_init = trial.hrd_init;
-    c->quality_factor = trial.quality_factor;
-    c->min_qp = trial.min_qp;
-    c->max_qp = trial.max_qp;
     c->rc_dirty = TRUE;
     return noErr;
 }

@@ -74,6 +74,10 @@ static const VTPropEnum h264_profile_levels[] = {
     { &kVTProfileLevel_H264_High_5_2,                    PL(HIGH, 52) },
     { &kVTProfileLevel_H264_High_AutoLevel,              PL(HIGH, 0) },
     { &kVTProfileLevel_H264_ConstrainedHigh_AutoLevel,   PL(CONSTRAINED_HIGH, 0) },
+    /* HEVC sessions only (compression_session.c refuses them for H.264 and
+     * the H.264 values for HEVC) */
+    { &kVTProfileLevel_HEVC_Main_AutoLevel,   VT_CS_PROFILE_LEVEL(VT_HEVC_PROFILE_MAIN, 0) },
+    { &kVTProfileLevel_HEVC_Main10_AutoLevel, VT_CS_PROFILE_LEVEL(VT_HEVC_PROFILE_MAIN10, 0) },
     { NULL, 0 },
 };
 

@@ -100,6 +100,7 @@ struct OpaqueVTCompressionSession {
     VTCompressionOutputCallback callback;
     void *callback_refcon;
     Boolean low_latency; /* EnableLowLatencyRateControl */
+    char *device;        /* kVTCoreVideoEncoderSpecification_VAAPIDevice, or NULL */
     CVPixelBufferPoolRef pool;
     Boolean pool_shared;
     CFStringRef encoder_id;
@@ -233,17 +234,27 @@ static Boolean format_is_native(const VTEncoderBackend *be, uint32_t fourcc) {
     return vt_encoder_backend_accepts_format(be, fourcc);
 }
 
-/* The native format a buffer of `fmt` is encoded as: itself when native,
- * else the first native format of the same range (YUV full range stays
- * full range), else the backend's preferred one. */
-static uint32_t choose_target(const VTEncoderBackend *be, const VTPixelFormatInfo *fmt) {
+/* Whether native format info n has the bit depth an encoder wants (0 = any). */
+static Boolean depth_ok(const VTPixelFormatInfo *n, int depth) {
+    return depth == 0 || (n && n->bit_depth == depth);
+}
+
+/* The native format a buffer of `fmt` is encoded as: itself when native
+ * (and of the wanted bit depth, 0 = any), else the first native format of
+ * the same range (YUV full range stays full range) and depth, else the
+ * first of that depth, else the backend's preferred one. */
+static uint32_t choose_target(const VTEncoderBackend *be, const VTPixelFormatInfo *fmt, int depth) {
     const uint32_t *f;
-    if (fmt && format_is_native(be, fmt->fourcc))
+    if (fmt && format_is_native(be, fmt->fourcc) && depth_ok(fmt, depth))
         return fmt->fourcc;
     Boolean full = fmt && fmt->family == VT_COLOR_YUV && fmt->full_range;
     for (f = be->native_formats; *f; f++) {
         const VTPixelFormatInfo *n = vt_pixel_format_lookup(*f);
-        if (n && (n->full_range != 0) == full)
+        if (n && (n->full_range != 0) == full && depth_ok(n, depth))
+            return *f;
+    }
+    for (f = be->native_formats; *f; f++) {
+        if (depth_ok(vt_pixel_format_lookup(*f), depth))
             return *f;
     }
     return be->native_formats[0];
@@ -394,10 +405,21 @@ static OSStatus current_format(CS *s, const VTEncodedFrame *f, CMFormatDescripti
     }
     if (!f->sps || !f->pps || !f->sps_size || !f->pps_size)
         return kVTVideoEncoderMalfunctionErr;
-    const uint8_t *sets[2] = {f->sps, f->pps};
-    size_t sizes[2] = {f->sps_size, f->pps_size};
     CMFormatDescriptionRef fd = NULL;
-    OSStatus st = vt_cm_video_format_create_h264(sets, sizes, 2, 4, s->extensions, &fd);
+    OSStatus st;
+    if (s->codec_type == VT_ENC_CODEC_HEVC) {
+        /* hvcC: VPS, SPS, PPS (the VPS is part of the SPS's identity here:
+         * a backend changes all three together) */
+        if (!f->vps || !f->vps_size)
+            return kVTVideoEncoderMalfunctionErr;
+        const uint8_t *hsets[3] = {f->vps, f->sps, f->pps};
+        size_t hsizes[3] = {f->vps_size, f->sps_size, f->pps_size};
+        st = vt_cm_video_format_create_hevc(hsets, hsizes, 3, 4, s->extensions, &fd);
+    } else {
+        const uint8_t *sets[2] = {f->sps, f->pps};
+        size_t sizes[2] = {f->sps_size, f->pps_size};
+        st = vt_cm_video_format_create_h264(sets, sizes, 2, 4, s->extensions, &fd);
+    }
     if (st != noErr) {
         vt_error("VTCompressionSession: format description from the parameter sets failed (%d)",
                  (int)st);
@@ -569,6 +591,7 @@ static void build_config(CS *s, VTEncoderConfig *cfg) {
     cfg->prioritize_speed = (int8_t)tri(&c->prioritize_speed);
     cfg->maximize_power_efficiency = (int8_t)tri(&c->maximize_power_efficiency);
     cfg->low_latency_rate_control = s->low_latency;
+    cfg->device = s->device;
     cfg->max_slice_bytes = c->max_slice_bytes;
 
     cfg->colour_primaries = colour_code(&c->color_primaries, s->att_primaries);
@@ -862,21 +885,37 @@ static OSStatus ensure_conversion(CS *s, const VTPixelFormatInfo *src, size_t w,
     return noErr;
 }
 
+/* The bit depth the encoder must get (base.lock taken inside): 10 for an
+ * HEVC_Main10 session, 8 for HEVC_Main (other depths go through the
+ * transfer engine), 0 = any native format. */
+static int wanted_depth(CS *s) {
+    if (s->codec_type != VT_ENC_CODEC_HEVC)
+        return 0;
+    vt_session_lock(&s->base);
+    int32_t v = s->config.profile_level.set ? s->config.profile_level.value : -1;
+    vt_session_unlock(&s->base);
+    if (v < 0)
+        return 0;
+    VTH264Profile p = (VTH264Profile)VT_CS_PROFILE_OF(v);
+    return p == VT_HEVC_PROFILE_MAIN10 ? 10 : p == VT_HEVC_PROFILE_MAIN ? 8 : 0;
+}
+
 /* Prepares ef from pb, converting into *converted (+1) when needed. */
 static OSStatus prepare_input(CS *s, CVPixelBufferRef pb, VTEncoderFrame *ef,
                               CVPixelBufferRef *converted) {
     const VTPixelFormatInfo *fmt = vt_pixel_buffer_format(pb);
     size_t w = CVPixelBufferGetWidth(pb), h = CVPixelBufferGetHeight(pb);
+    int depth = wanted_depth(s);
     *converted = NULL;
     if (!fmt)
         return kVTParameterErr;
     uint32_t target;
-    if (format_is_native(s->backend, fmt->fourcc) && w == (size_t)s->width &&
-        h == (size_t)s->height) {
+    if (format_is_native(s->backend, fmt->fourcc) && depth_ok(fmt, depth) &&
+        w == (size_t)s->width && h == (size_t)s->height) {
         wrap_buffer(pb, ef);
         target = fmt->fourcc;
     } else {
-        target = choose_target(s->backend, fmt);
+        target = choose_target(s->backend, fmt, depth);
         if (!vt_convert_format_supported(fmt)) {
             vt_warn("VTCompressionSession: no conversion from pixel format %s", fmt->name);
             return kVTPixelTransferNotSupportedErr;
@@ -943,6 +982,17 @@ static OSStatus cs_will_set(VTSessionBase *base, const VTPropertySpec *row, CFTy
     }
     if (!value)
         return noErr;
+    if (row_is(row, &kVTCompressionPropertyKey_ProfileLevel) &&
+        vt_cs_enum_lookup(row->enums, value, &v) &&
+        (s->codec_type == VT_ENC_CODEC_HEVC) !=
+            VT_PROFILE_IS_HEVC((VTH264Profile)VT_CS_PROFILE_OF(v))) {
+        /* a value of the other codec is an invalid value for this session */
+        vt_debug("VTCompressionSession: ProfileLevel of another codec");
+        return kVTParameterErr;
+    }
+    if (row_is(row, &kVTCompressionPropertyKey_H264EntropyMode) &&
+        s->codec_type == VT_ENC_CODEC_HEVC)
+        return kVTPropertyNotSupportedErr;
     if (row_is(row, &kVTCompressionPropertyKey_ProfileLevel) &&
         vt_cs_enum_lookup(row->enums, value, &v) && VT_CS_LEVEL_OF(v) > 0) {
         const VTH264LevelLimits *lim = vt_h264_level_limits(VT_CS_LEVEL_OF(v));
@@ -1117,7 +1167,7 @@ static OSStatus create_pool(CS *s, CFDictionaryRef attrs) {
         return r == kCVReturnAllocationFailed ? kVTAllocationFailedErr : kVTParameterErr;
     }
     s->pool_shared = format_is_native(s->backend, format) && pw == s->width && ph == s->height;
-    s->frame_format = choose_target(s->backend, vt_pixel_format_lookup(format));
+    s->frame_format = choose_target(s->backend, vt_pixel_format_lookup(format), 0);
     return noErr;
 }
 
@@ -1191,6 +1241,19 @@ OSStatus VTCompressionSessionCreate(
     s->locks_ready = TRUE;
 
     st = vt_session_base_init(&s->base, &vt_compression_session_class, be->caps);
+    if (st == noErr && encoderSpecification) {
+        CFTypeRef dev =
+            vt_cf_dict_get(encoderSpecification, kVTCoreVideoEncoderSpecification_VAAPIDevice);
+        const char *path = dev ? vt_cfstring_cstr(dev) : NULL;
+        if (path) {
+            size_t n = strlen(path) + 1;
+            s->device = vt_malloc(n);
+            if (s->device)
+                memcpy(s->device, path, n);
+            else
+                st = kVTAllocationFailedErr;
+        }
+    }
     if (st == noErr) {
         s->encoder_id = CFStringCreateWithCString(NULL, be->encoder_id, kCFStringEncodingUTF8);
         if (!s->encoder_id)
@@ -1325,6 +1388,7 @@ static void cs_finalize(CFTypeRef obj) {
         CFRelease(s->extensions);
     vt_free(s->format_sps);
     vt_free(s->format_pps);
+    vt_free(s->device);
     if (s->pool)
         CFRelease(s->pool);
     if (s->encoder_id)

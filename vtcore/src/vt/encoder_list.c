@@ -18,6 +18,8 @@
 #include "mem.h"
 #include "vt/compression_internal.h"
 
+VT_DEFINE_CONST_STRING(kVTCoreVideoEncoderSpecification_VAAPIDevice, "VTCoreVAAPIDevice");
+
 /* Reads an optional CFBoolean (or 0/1 number) entry; FALSE when present but
  * of another type. */
 static Boolean spec_bool(CFDictionaryRef spec, CFStringRef key, Boolean *value) {
@@ -51,6 +53,9 @@ OSStatus vt_cs_select_encoder(uint32_t codec_type, CFDictionaryRef spec,
             return kVTParameterErr;
         if (vt_cf_dict_get(spec, kVTVideoEncoderSpecification_RequiredEncoderGPURegistryID))
             require_hw = TRUE;
+        CFTypeRef dev = vt_cf_dict_get(spec, kVTCoreVideoEncoderSpecification_VAAPIDevice);
+        if (dev && vt_object_type_id(dev) != VT_TYPE_ID_STRING)
+            return kVTParameterErr;
     }
     OSStatus err = kVTCouldNotFindVideoEncoderErr;
     const VTEncoderBackend *be =
