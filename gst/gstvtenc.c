@@ -348,11 +348,17 @@ gst_vtc_enc_class_init (GstVtcEncClass *klass)
   /**
    * GstVtcEnc:realtime:
    *
-   * Real-time encoding (RealTime): no look-ahead and minimal delay, for live
-   * pipelines. Combine with allow-frame-reordering=false for zero latency.
+   * Real-time encoding (RealTime): the encoder must keep up with the frame
+   * rate, so it picks a faster preset (x264: veryfast instead of medium).
+   * It does not by itself reduce the delay: with B-frames allowed the
+   * encoder still looks ahead and holds frames (x264 veryfast: about 17).
+   * For zero frame delay set allow-frame-reordering=false as well (or
+   * max-frame-delay=0).
    */
   properties[PROP_REALTIME] = g_param_spec_boolean ("realtime", "Realtime",
-      "Real-time encoding: no look-ahead, minimal delay (RealTime)",
+      "Real-time encoding (RealTime): a faster preset; frames are still "
+      "delayed (look-ahead, B-frames) unless allow-frame-reordering=false "
+      "or max-frame-delay=0",
       DEFAULT_REALTIME, flags);
 
   /**
@@ -2057,6 +2063,23 @@ gst_vtc_enc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
   return gst_vtc_enc_create_session (self);
 }
 
+/* Replaces frame->input_buffer with an empty buffer carrying its metadata
+ * (timestamps, flags, metas: what finish_frame still uses); on failure the
+ * frame keeps its buffer. */
+static void
+gst_vtc_enc_drop_input_pixels (GstVideoCodecFrame *frame)
+{
+  GstBuffer *meta_only;
+
+  if (!frame->input_buffer)
+    return;
+  meta_only = gst_buffer_new ();
+  if (gst_buffer_copy_into (meta_only, frame->input_buffer,
+          GST_BUFFER_COPY_METADATA, 0, -1))
+    gst_buffer_replace (&frame->input_buffer, meta_only);
+  gst_buffer_unref (meta_only);
+}
+
 static GstFlowReturn
 gst_vtc_enc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
 {
@@ -2149,6 +2172,10 @@ gst_vtc_enc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
     gst_video_encoder_finish_frame (enc, frame);
     return GST_FLOW_ERROR;
   }
+  /* vtcore now holds what it still needs (the mapped frame through the
+   * pixel buffer, or its own converted copy): keep only the metadata on the
+   * codec frame, so it does not pin the pixels through the encoder delay. */
+  gst_vtc_enc_drop_input_pixels (frame);
   gst_video_codec_frame_unref (frame);
 
   return gst_vtc_enc_push_outputs (self);

@@ -303,7 +303,7 @@ static int map_params(const Options *o, const Recipe *rc, x264_param_t *p) {
     p->i_fps_den = 1;
     p->i_timebase_num = 1;
     p->i_timebase_den = TIMESCALE;
-    p->b_vfr_input = rc->zerolatency ? 0 : 1;
+    p->b_vfr_input = 0; /* every recipe sets ExpectedFrameRate: CFR input */
     p->i_keyint_max = X264_KEYINT_MAX_INFINITE;
     p->b_intra_refresh = 0;
     p->i_scenecut_threshold = 0;

@@ -176,6 +176,19 @@ int main(void) {
         }
     }
 
+    /* 1080p-class YCbCr -> RGB32 at every kernel level: rows that start
+     * 64-byte aligned (1920) and rows that mostly do not (1930) */
+    static const OSType streamed[][2] = {
+        {kCVPixelFormatType_420YpCbCr8Planar, kCVPixelFormatType_32BGRA},
+        {kCVPixelFormatType_420YpCbCr8BiPlanarVideoRange, kCVPixelFormatType_32ARGB},
+    };
+    for (unsigned k = 0; k < sizeof(streamed) / sizeof(streamed[0]); k++) {
+        const TFormat *sf = t_format(streamed[k][0]), *df = t_format(streamed[k][1]);
+        compare_kernel_variants(sf, df, 1920, 1088, 1920, 1088, VT_SCALE_FILTER_AUTO, 0);
+        compare_kernel_variants(sf, df, 1930, 1090, 1930, 1090, VT_SCALE_FILTER_AUTO, 0);
+        compare_threads(sf, df, 1920, 1088, 1920, 1088, VT_SCALE_FILTER_AUTO, 0);
+    }
+
     pthread_t th[6];
     Job jobs[6];
     for (int i = 0; i < 6; i++) {

@@ -1226,6 +1226,22 @@ static int check_image(const VTConvertPlan *P, const VTImage *im, int dst) {
     return 1;
 }
 
+/* Stages that only move bytes (plane copies, chroma (de)interleaving) run
+ * at memory speed: one core already takes about as long as waking a worker
+ * (a 1080p I420 <-> NV12 is ~0.07 ms), and on small machines two threads
+ * copying only contend for the same memory bandwidth. They run on the
+ * calling thread; the bands are the same, so is the output. */
+static int stage_moves_only(const VTConvertPlan *P, const VTStage *st) {
+    if (st->whole)
+        return 0;
+    for (int k = st->first; k < st->first + st->count; k++) {
+        VTOpRows f = P->ops[k].rows;
+        if (f != vt_op_copy && f != vt_op_merge_uv && f != vt_op_split_uv)
+            return 0;
+    }
+    return 1;
+}
+
 OSStatus vt_convert_plan_run(VTConvertPlan *plan, const VTImage *src, VTImage *dst) {
     VTBuf bufs[MAX_BUFS];
     VT_CHECK_ARG(plan != NULL && src != NULL && dst != NULL, VT_CONVERT_ERR_PARAM);
@@ -1254,7 +1270,7 @@ OSStatus vt_convert_plan_run(VTConvertPlan *plan, const VTImage *src, VTImage *d
             int band = (st->h + st->tasks - 1) / st->tasks;
             rc.band = (band + 1) & ~1;
         }
-        pool_run(plan->pool, run_task, &rc, st->tasks);
+        pool_run(stage_moves_only(plan, st) ? NULL : plan->pool, run_task, &rc, st->tasks);
     }
     return 0;
 }

@@ -46,7 +46,14 @@
  *  live     reconfigure(): bitrates, DataRateLimits, Quality (CRF),
  *           ExpectedFrameRate and the key frame limits, through
  *           x264_encoder_reconfig without draining; before the first frame
- *           and after a flush any change (the instance is simply recreated).
+ *           and after a flush any change (the instance is recreated, or kept
+ *           when the new configuration maps to the same x264 parameters, as
+ *           after PrepareToEncodeFrames when the first frame brings another
+ *           timescale, its pixel format or its colour tags).
+ *  timing   Constant frame rate input (b_vfr_input=0: rate control counts
+ *           frames at the frame rate, time base 1/fps, as x264enc and
+ *           ffmpeg) when ExpectedFrameRate is set or for zero delay;
+ *           otherwise the timestamps drive it (one frame more of delay).
  *  profile  Baseline/ConstrainedBaseline -> x264 "baseline" (66, set0+set1);
  *           Extended -> baseline-compatible stream labelled profile_idc 88
  *           (set0+set1+set2); Main -> "main" (77); High -> "high" with the 8x8
@@ -156,6 +163,7 @@ typedef struct X264Ctx {
     Boolean fed;          /* a frame went into any instance of this context */
     Boolean needs_reopen; /* after flush: x264's lookahead has been shut down */
     Boolean failed;
+    x264_param_t open_params; /* what map_config gave for the current instance */
 
     /* parameter sets: current (attached to outputs) and pending */
     uint8_t *sps, *pps;
@@ -327,8 +335,12 @@ static void fps_to_rational(double fps, uint32_t *num, uint32_t *den) {
     *den = 1000;
 }
 
-/* The one place where a VTEncoderConfig becomes an x264_param_t. */
-static OSStatus map_config(const VTEncoderConfig *cfg, const X264Timing *tm, x264_param_t *p) {
+/* The one place where a VTEncoderConfig becomes an x264_param_t.
+ * vfr: -1 = choose the frame rate mode from cfg; 0 / 1 = the mode of the
+ * running instance (a live change of ExpectedFrameRate must not switch the
+ * rate scaling below to a mode x264 is not in). */
+static OSStatus map_config(const VTEncoderConfig *cfg, const X264Timing *tm, int vfr,
+                           x264_param_t *p) {
     const Boolean low_delay = config_low_delay(cfg);
     const char *preset = x264_preset_names[choose_preset(cfg)];
     if (x264_param_default_preset(p, preset, low_delay ? "zerolatency" : NULL) < 0)
@@ -362,7 +374,11 @@ static OSStatus map_config(const VTEncoderConfig *cfg, const X264Timing *tm, x26
     p->i_fps_den = tm->fps_den;
     p->i_timebase_num = 1;
     p->i_timebase_den = (uint32_t)cfg->timescale;
-    p->b_vfr_input = low_delay ? 0 : 1;
+    /* Constant frame rate input (rate control counts frames at the fps
+     * above, as x264enc and ffmpeg do when the rate is known) when the
+     * client gave ExpectedFrameRate or zero delay is needed; otherwise the
+     * timestamps drive it (one frame more of delay). */
+    p->b_vfr_input = vfr >= 0 ? vfr : low_delay || cfg->expected_frame_rate > 0.0 ? 0 : 1;
 
     /* frame dependency */
     if (!cfg->allow_temporal_compression) {
@@ -851,7 +867,7 @@ static OSStatus open_encoder(X264Ctx *c) {
         c->cfg.multipass = VT_MULTIPASS_OFF;
         c->cfg.multipass_stats_path = NULL;
     }
-    OSStatus st = map_config(&c->cfg, &c->timing, &p);
+    OSStatus st = map_config(&c->cfg, &c->timing, -1, &p);
     if (st != noErr) {
         vt_warn("x264: configuration rejected (profile %s)",
                 vt_encoder_h264_profile_name(c->cfg.profile));
@@ -910,6 +926,7 @@ static OSStatus open_encoder(X264Ctx *c) {
     if (c->enc)
         x264_encoder_close(c->enc);
     c->enc = enc;
+    memcpy(&c->open_params, &p, sizeof(p)); /* padding included: compared bytewise */
     c->low_delay = low_delay;
     c->cfr = p.b_vfr_input == 0;
     c->open_gop = p.b_open_gop != 0;
@@ -1218,6 +1235,33 @@ static Boolean static_fields_equal(const VTEncoderConfig *a, const VTEncoderConf
 #undef SAME
 }
 
+/* Whether the open, unused instance already is what open_encoder would
+ * create from c->cfg and c->timing (the configuration it was opened with
+ * was `old`): same x264 parameters, same SPS patching and padding. In CFR
+ * mode x264 replaces the time base by 1/fps, so the time base (the
+ * session's timescale, which the first frame may change) does not count. */
+static Boolean instance_fits(X264Ctx *c, const VTEncoderConfig *old) {
+    const VTEncoderConfig *cfg = &c->cfg;
+    if (!c->enc || c->submitted || c->inflight_count || cfg->multipass != VT_MULTIPASS_OFF ||
+        old->multipass != VT_MULTIPASS_OFF || cfg->profile != old->profile ||
+        cfg->width != old->width || cfg->height != old->height)
+        return FALSE;
+    x264_param_t p;
+    memset(&p, 0, sizeof(p));
+    if (map_config(cfg, &c->timing, -1, &p) != noErr)
+        return FALSE;
+    if (!p.b_vfr_input && !c->open_params.b_vfr_input) {
+        p.i_timebase_num = c->open_params.i_timebase_num;
+        p.i_timebase_den = c->open_params.i_timebase_den;
+    }
+    if (memcmp(&p, &c->open_params, sizeof(p)) != 0)
+        return FALSE;
+    /* what open_encoder derives from the configuration */
+    c->low_delay = config_low_delay(cfg);
+    c->rc_kind = config_rc_kind(cfg);
+    return TRUE;
+}
+
 static OSStatus x264_backend_reconfigure(void *ctx, const VTEncoderConfig *cfg) {
     X264Ctx *c = ctx;
     if (!c || !cfg)
@@ -1242,6 +1286,10 @@ static OSStatus x264_backend_reconfigure(void *ctx, const VTEncoderConfig *cfg) 
             set_timing(c, cfg->expected_frame_rate);
             c->fps_guessed = FALSE;
         }
+        if (!c->needs_reopen && instance_fits(c, &old)) {
+            vt_debug("x264: new settings give the same x264 parameters; instance kept");
+            return noErr;
+        }
         st = open_encoder(c);
         if (st != noErr) {
             c->cfg = old;
@@ -1256,7 +1304,7 @@ static OSStatus x264_backend_reconfigure(void *ctx, const VTEncoderConfig *cfg) 
     }
     c->cfg = *cfg;
     x264_param_t p, cur;
-    st = map_config(cfg, &c->timing, &p);
+    st = map_config(cfg, &c->timing, c->cfr ? 0 : 1, &p);
     if (st == noErr) {
         x264_encoder_parameters(c->enc, &cur);
         cur.rc.i_bitrate = p.rc.i_bitrate;

@@ -13,8 +13,10 @@
  *   CMSampleBuffer (AVCC payload, format description with the parameter sets,
  *   timing, attachments) and is appended to the output queue; the queue is
  *   delivered to the client's callback after the encoder lock is released.
- *   The source buffer (and the converted one) are retained until the
- *   frame's callback has returned.
+ *   A source buffer the backend reads directly is retained until the
+ *   frame's callback has returned; one that was converted is not kept past
+ *   EncodeFrame (nothing reads it later): only the converted copy is, which
+ *   carries what the output needs. The refcon comes back either way.
  *
  * Threading model. Callbacks are synchronous: they run on the thread that
  * calls EncodeFrame, CompleteFrames, PrepareToEncodeFrames, Invalidate or the
@@ -1526,7 +1528,10 @@ OSStatus VTCompressionSessionEncodeFrame(VTCompressionSessionRef session,
     fr->refcon = sourceFrameRefcon;
     fr->pts = presentationTimeStamp;
     fr->duration = duration;
-    fr->image = (CVImageBufferRef)CFRetain(imageBuffer);
+    /* A converted source is not read again: holding it through the
+     * encoder's delay would only pin memory (a BGRA source is 2.7x the
+     * size of its 4:2:0 copy, and x264 holds dozens of frames). */
+    fr->image = converted ? NULL : (CVImageBufferRef)CFRetain(imageBuffer);
     fr->converted = converted;
     converted = NULL;
     inflight_link(s, fr);
