@@ -140,6 +140,9 @@ struct _GstVtcEnc
   guint64 frames_in;  /* EncodeFrame calls on this session */
   guint64 frames_out; /* callbacks consumed on this session */
   guint latency_frames;
+  gboolean error_posted;   /* the current failure was reported (one error) */
+  gboolean session_failed; /* the session failed: recreate, do not drain */
+  GQueue early_drops;      /* failed frames waiting for output caps (H7) */
 
   /* filled by the output callback */
   GMutex queue_lock;
@@ -483,6 +486,7 @@ gst_vtc_enc_init (GstVtcEnc *self)
 
   g_mutex_init (&self->queue_lock);
   g_queue_init (&self->queue);
+  g_queue_init (&self->early_drops);
   self->last_pts = GST_CLOCK_TIME_NONE;
 }
 
@@ -505,6 +509,60 @@ gst_vtc_enc_clear_queue (GstVtcEnc *self)
   g_mutex_unlock (&self->queue_lock);
 }
 
+/* Frames dropped before vtenc had output caps, released without output
+ * (flush, stop: the base class forgets them itself). */
+static void
+gst_vtc_enc_clear_early_drops (GstVtcEnc *self)
+{
+  GstVideoCodecFrame *frame;
+
+  while ((frame = g_queue_pop_head (&self->early_drops)))
+    gst_video_codec_frame_unref (frame);
+}
+
+/* Releases @frame without output after a failure (bug H7 in
+ * docs/hardening.md). Once vtenc has output caps, finish_frame without an
+ * output buffer drops it: a QoS message, and the events that came with it
+ * (stream-start, segment, tags) go downstream. Before the first output there
+ * are no caps yet (they come from the encoder's SPS/PPS), and finish_frame
+ * would post a second error ("Output state was not configured") and lose
+ * those events, so the next stream would start without stream-start and
+ * segment. GStreamer 1.26's gst_video_encoder_drop_frame keeps them for the
+ * next frame; with older versions the frame waits in early_drops (its input
+ * released) until the output caps exist, and is finished then, before the
+ * first encoded frame. Called with the stream lock held. */
+static GstFlowReturn
+gst_vtc_enc_drop_frame (GstVtcEnc *self, GstVideoCodecFrame *frame)
+{
+  GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
+  GstVideoCodecState *state = gst_video_encoder_get_output_state (enc);
+
+  if (state) {
+    gst_video_codec_state_unref (state);
+    return gst_video_encoder_finish_frame (enc, frame);
+  }
+  GST_DEBUG_OBJECT (self, "dropping frame %u before the output caps",
+      frame->system_frame_number);
+#if GST_CHECK_VERSION(1, 26, 0)
+  gst_video_encoder_drop_frame (enc, frame);
+#else
+  gst_clear_buffer (&frame->input_buffer);
+  g_queue_push_tail (&self->early_drops, frame);
+#endif
+  return GST_FLOW_OK;
+}
+
+/* The output caps are set: finishes the frames dropped before (oldest
+ * first, so their events go out in order). */
+static void
+gst_vtc_enc_finish_early_drops (GstVtcEnc *self)
+{
+  GstVideoCodecFrame *frame;
+
+  while ((frame = g_queue_pop_head (&self->early_drops)))
+    gst_video_encoder_finish_frame (GST_VIDEO_ENCODER (self), frame);
+}
+
 static void
 gst_vtc_enc_finalize (GObject *object)
 {
@@ -515,6 +573,7 @@ gst_vtc_enc_finalize (GObject *object)
   g_free (self->encoder_id);
   g_free (self->level);
   gst_vtc_enc_clear_queue (self);
+  gst_vtc_enc_clear_early_drops (self);
   g_mutex_clear (&self->queue_lock);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -718,6 +777,29 @@ gst_vtc_enc_get_property (GObject *object, guint prop_id, GValue *value,
 #define post_error(self, domain, code, text, status, what)                     \
   GST_ELEMENT_ERROR (self, domain, code, text,                                 \
       ("%s failed: %s", what, vtcore_status_string (status)))
+
+/* One element error per failure: the first failing call or frame posts it;
+ * the other frames the same failure takes down (a session failing with
+ * frames in flight reports each of them) are only logged. Re-armed by a new
+ * session and by a frame encoded again. */
+#define post_error_once(self, domain, code, text, status, what)                \
+  G_STMT_START                                                                 \
+  {                                                                            \
+    if (!(self)->error_posted) {                                               \
+      (self)->error_posted = TRUE;                                             \
+      post_error (self, domain, code, text, status, what);                     \
+    } else {                                                                   \
+      GST_DEBUG_OBJECT (self, "%s failed again: %s", what,                     \
+          vtcore_status_string (status));                                      \
+    }                                                                          \
+  }                                                                            \
+  G_STMT_END
+
+/* After these the session refuses every frame: it is recreated, without a
+ * drain (every frame it held has had its callback). */
+#define status_fails_session(status)                                           \
+  ((status) == kVTVideoEncoderMalfunctionErr                                   \
+      || (status) == kVTInvalidSessionErr)
 
 static const gchar *
 profile_to_string (GstVtcEncProfile profile)
@@ -1368,6 +1450,8 @@ gst_vtc_enc_create_session (GstVtcEnc *self)
   self->last_pts = GST_CLOCK_TIME_NONE;
   self->frames_in = self->frames_out = 0;
   self->restart = FALSE;
+  self->error_posted = FALSE;
+  self->session_failed = FALSE;
 
   /* Latency: the frames the encoder may hold. With no explicit delay bound
    * start from what realtime / B-frames imply; it grows (and is re-posted)
@@ -1832,38 +1916,44 @@ gst_vtc_enc_process_output (GstVtcEnc *self, GstVtcEncOutput *out)
   self->frames_out++;
 
   if (out->status != noErr) {
-    GST_ELEMENT_ERROR (self, STREAM, ENCODE, ("Encoding failed"),
-        ("frame %u: %s", out->frame_number,
-            vtcore_status_string (out->status)));
-    gst_video_encoder_finish_frame (enc, frame);
+    gchar what[64];
+
+    g_snprintf (what, sizeof (what), "encoding frame %u", out->frame_number);
+    post_error_once (self, STREAM, ENCODE, ("Encoding failed"), out->status,
+        what);
+    if (status_fails_session (out->status))
+      self->session_failed = TRUE;
+    gst_vtc_enc_drop_frame (self, frame);
     return GST_FLOW_ERROR;
   }
   if (!out->sample || (out->flags & kVTEncodeInfo_FrameDropped)) {
     GST_DEBUG_OBJECT (self, "encoder dropped frame %u", out->frame_number);
-    return gst_video_encoder_finish_frame (enc, frame);
+    return gst_vtc_enc_drop_frame (self, frame);
   }
 
   fmt = CMSampleBufferGetFormatDescription (out->sample);
   if (!fmt) {
     GST_ELEMENT_ERROR (self, STREAM, ENCODE, ("Encoder output has no format"),
         (NULL));
-    gst_video_encoder_finish_frame (enc, frame);
+    gst_vtc_enc_drop_frame (self, frame);
     return GST_FLOW_ERROR;
   }
   ret = gst_vtc_enc_update_output_format (self, fmt);
   if (ret != GST_FLOW_OK) {
-    gst_video_encoder_finish_frame (enc, frame);
+    gst_vtc_enc_drop_frame (self, frame);
     return ret;
   }
+  gst_vtc_enc_finish_early_drops (self);
 
   frame->output_buffer = gst_vtc_enc_make_buffer (self, out->sample,
       GST_VIDEO_CODEC_FRAME_IS_FORCE_KEYFRAME_HEADERS (frame), &is_idr);
   if (!frame->output_buffer) {
     GST_ELEMENT_ERROR (self, STREAM, ENCODE, ("Invalid encoder output"),
         ("frame %u: empty or malformed access unit", out->frame_number));
-    gst_video_encoder_finish_frame (enc, frame);
+    gst_vtc_enc_drop_frame (self, frame);
     return GST_FLOW_ERROR;
   }
+  self->error_posted = FALSE; /* encoding again: the next failure is new */
   if (is_idr || sample_is_sync (out->sample))
     GST_VIDEO_CODEC_FRAME_SET_SYNC_POINT (frame);
   else
@@ -1922,16 +2012,18 @@ gst_vtc_enc_drain (GstVtcEnc *self)
   OSStatus status;
   GstFlowReturn ret;
 
-  if (!self->session)
+  if (!self->session || self->session_failed)
     return gst_vtc_enc_push_outputs (self);
   status = VTCompressionSessionCompleteFrames (self->session, kCMTimeInvalid);
-  ret = gst_vtc_enc_push_outputs (self);
   if (status != noErr) {
-    post_error (self, STREAM, ENCODE, ("Could not drain the encoder"), status,
-        "VTCompressionSessionCompleteFrames");
-    return GST_FLOW_ERROR;
+    /* reported before the failed frames' own callbacks, which name it too */
+    post_error_once (self, STREAM, ENCODE, ("Could not drain the encoder"),
+        status, "VTCompressionSessionCompleteFrames");
+    if (status_fails_session (status))
+      self->session_failed = TRUE;
   }
-  return ret;
+  ret = gst_vtc_enc_push_outputs (self);
+  return status != noErr ? GST_FLOW_ERROR : ret;
 }
 
 static void
@@ -1971,6 +2063,7 @@ gst_vtc_enc_stop (GstVideoEncoder *enc)
   GstVtcEnc *self = GST_VTC_ENC (enc);
 
   gst_vtc_enc_destroy_session (self);
+  gst_vtc_enc_clear_early_drops (self);
   g_clear_pointer (&self->input_state, gst_video_codec_state_unref);
   gst_clear_buffer (&self->codec_data);
   gst_clear_buffer (&self->headers);
@@ -2094,7 +2187,7 @@ gst_vtc_enc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
   GstFlowReturn ret;
 
   if (!self->input_state) {
-    gst_video_encoder_finish_frame (enc, frame);
+    gst_vtc_enc_drop_frame (self, frame);
     return GST_FLOW_NOT_NEGOTIATED;
   }
 
@@ -2108,15 +2201,16 @@ gst_vtc_enc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
   }
   if (self->restart || !self->session) {
     if (self->session) {
+      /* (a failed session's frames are all reported: no drain) */
       ret = gst_vtc_enc_drain (self);
       gst_vtc_enc_destroy_session (self);
-      if (ret != GST_FLOW_OK) {
-        gst_video_encoder_finish_frame (enc, frame);
+      if (ret != GST_FLOW_OK && !self->session_failed) {
+        gst_vtc_enc_drop_frame (self, frame);
         return ret;
       }
     }
     if (!gst_vtc_enc_create_session (self)) {
-      gst_video_encoder_finish_frame (enc, frame);
+      gst_vtc_enc_drop_frame (self, frame);
       return GST_FLOW_ERROR;
     }
   }
@@ -2128,14 +2222,14 @@ gst_vtc_enc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
     g_free (vframe);
     GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("Could not map input frame"),
         ("buffer does not match the negotiated caps"));
-    gst_video_encoder_finish_frame (enc, frame);
+    gst_vtc_enc_drop_frame (self, frame);
     return GST_FLOW_ERROR;
   }
   pb = gst_vtc_pixel_buffer_wrap_frame (vframe, TRUE, TRUE, &status);
   if (!pb) {
     post_error (self, STREAM, ENCODE, ("Could not wrap input frame"), status,
         "CVPixelBufferCreateWithPlanarBytes");
-    gst_video_encoder_finish_frame (enc, frame);
+    gst_vtc_enc_drop_frame (self, frame);
     return GST_FLOW_ERROR;
   }
 
@@ -2164,12 +2258,18 @@ gst_vtc_enc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
 
   if (status != noErr) {
     self->frames_in--;
-    post_error (self, STREAM, ENCODE, ("Encoding failed"), status,
+    post_error_once (self, STREAM, ENCODE, ("Encoding failed"), status,
         "VTCompressionSessionEncodeFrame");
-    if (status == kVTVideoEncoderMalfunctionErr
-        || status == kVTInvalidSessionErr)
+    gst_vtc_enc_drop_frame (self, frame);
+    if (status_fails_session (status))
+      self->session_failed = TRUE;
+    /* The frames the failure took with it (their callbacks are queued) are
+     * released now; a failed session is replaced at the next frame. */
+    gst_vtc_enc_push_outputs (self);
+    if (self->session_failed) {
+      gst_vtc_enc_destroy_session (self);
       self->restart = TRUE;
-    gst_video_encoder_finish_frame (enc, frame);
+    }
     return GST_FLOW_ERROR;
   }
   /* vtcore now holds what it still needs (the mapped frame through the
@@ -2203,5 +2303,6 @@ gst_vtc_enc_flush (GstVideoEncoder *enc)
     self->restart = TRUE;
   }
   gst_vtc_enc_clear_queue (self);
+  gst_vtc_enc_clear_early_drops (self);
   return TRUE;
 }

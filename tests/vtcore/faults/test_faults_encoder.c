@@ -38,6 +38,8 @@
 
 #include "vt_test.h"
 
+/* The live-reconfiguration fault kind, until <vtcore/vtcore.h> names it
+ * (encoder/backend.c). */
 #define W          64
 #define H          48
 #define MAX_FRAMES 64
@@ -176,6 +178,7 @@ static void disarm(void) {
     vtcore_debug_fail_encoder(VTCORE_FAULT_ENCODER_OPEN, 0);
     vtcore_debug_fail_encoder(VTCORE_FAULT_ENCODER_ENCODE, 0);
     vtcore_debug_fail_encoder(VTCORE_FAULT_ENCODER_FLUSH, 0);
+    vtcore_debug_fail_encoder(VTCORE_FAULT_ENCODER_RECONFIGURE, 0);
 }
 
 /* ---- the hook itself ---- */
@@ -183,7 +186,7 @@ static void disarm(void) {
 static void test_hook_counts(void) {
     Tracker t;
     CHECK_EQ_INT(vtcore_debug_fail_encoder(0, 1), -1);
-    CHECK_EQ_INT(vtcore_debug_fail_encoder(4, 1), -1);
+    CHECK_EQ_INT(vtcore_debug_fail_encoder(VTCORE_FAULT_ENCODER_RECONFIGURE + 1, 1), -1);
     disarm();
     VTCompressionSessionRef s = session_new(&t, MODE_LOW_LATENCY);
     CHECK_STATUS(VTCompressionSessionPrepareToEncodeFrames(s), noErr);
@@ -303,6 +306,89 @@ static void test_open_after_drain(void) {
     CHECK_EQ_INT(t.errors, 0);
     printf("open after a drain: %s\n", opens > 0 ? "new instance, refused once" : "no reopen");
     session_free(s);
+}
+
+/* ---- live reconfiguration ---- */
+
+static void set_bitrate(VTCompressionSessionRef s, int32_t bps) {
+    CFNumberRef n = CFNumberCreate(NULL, kCFNumberSInt32Type, &bps);
+    CHECK_STATUS(VTSessionSetProperty(s, kVTCompressionPropertyKey_AverageBitRate, n), noErr);
+    CFRelease(n);
+}
+
+static int32_t get_bitrate(VTCompressionSessionRef s) {
+    CFNumberRef n = NULL;
+    int32_t v = -1;
+    CHECK_STATUS(VTSessionCopyProperty(s, kVTCompressionPropertyKey_AverageBitRate, NULL, &n),
+                 noErr);
+    if (n) {
+        CFNumberGetValue(n, kCFNumberSInt32Type, &v);
+        CFRelease(n);
+    }
+    return v;
+}
+
+/* A live property change (AverageBitRate) that the running encoder refuses
+ * when the session applies it, before the next frame (x264:
+ * x264_encoder_reconfig failing). VTSessionSetProperty has already
+ * succeeded (the value is stored; the backend sees it with the next frame):
+ * that frame is refused with kVTParameterErr and gets no callback; the
+ * frames inside the encoder are not touched (no error callback, all come
+ * out); the change is tried again with the next frame and then applied.
+ * Sticky (every reconfiguration refused): every frame is refused the same
+ * way, CompleteFrames still delivers the pending frames, Invalidate works,
+ * nothing hangs; a session created afterwards works. */
+static void test_reconfigure(Mode mode, Boolean sticky) {
+    Tracker t;
+    VTCompressionSessionRef s = session_new(&t, mode);
+    const char *what = sticky ? "reconfigure (sticky)" : "reconfigure";
+    int i;
+    set_bitrate(s, 200000);
+    for (i = 0; i < 8; i++)
+        CHECK_STATUS(encode(s, &t, i), noErr);
+    long pending = pending_frames(s);
+    int out_before = t.total;
+    set_bitrate(s, 100000);
+    CHECK_EQ_INT(get_bitrate(s), 100000);
+    vtcore_debug_fail_encoder(VTCORE_FAULT_ENCODER_RECONFIGURE, sticky ? -1 : 1);
+    OSStatus st = encode(s, &t, i++);
+    long checks = vtcore_debug_fail_encoder(VTCORE_FAULT_ENCODER_RECONFIGURE, sticky ? -1 : 0);
+    if (checks == 0) {
+        /* a backend without a live reconfiguration step (VA-API stores the
+         * new rate control for the next frame's parameters: its failure is
+         * an ENCODE fault) */
+        printf("%s: no live reconfiguration in %s, fault not reached\n", what, encoder_id);
+        CHECK_STATUS(st, noErr);
+        disarm();
+    } else {
+        CHECK_EQ_INT(checks, 1);
+        CHECK_STATUS(st, kVTParameterErr);
+        CHECK_EQ_INT(t.errors, 0);
+        CHECK_EQ_INT(t.total, out_before); /* the refused frame: no callback */
+        CHECK_EQ_INT(pending_frames(s), pending);
+        if (sticky) {
+            for (int k = 0; k < 3; k++)
+                CHECK_STATUS(encode(s, &t, i++), kVTParameterErr);
+            CHECK_EQ_INT(vtcore_debug_fail_encoder(VTCORE_FAULT_ENCODER_RECONFIGURE, 0), 3);
+        }
+    }
+    /* CompleteFrames delivers the pending frames even while the change
+     * cannot be applied */
+    CHECK_STATUS(VTCompressionSessionCompleteFrames(s, kCMTimeInvalid), noErr);
+    CHECK_EQ_INT(t.errors, 0);
+    check_once(&t, i, what);
+    disarm();
+    /* the change is applied with the next frame; encoding goes on */
+    int first_after = i;
+    for (; i < first_after + 8; i++)
+        CHECK_MSG(encode(s, &t, i) == noErr, "%s: frame %d after the refusal", what, i);
+    CHECK_STATUS(VTCompressionSessionCompleteFrames(s, kCMTimeInvalid), noErr);
+    CHECK_EQ_INT(get_bitrate(s), 100000);
+    check_once(&t, i, what);
+    CHECK_EQ_INT(t.errors, 0);
+    session_free(s);
+    CHECK_EQ_INT(t.total, i - (checks ? (sticky ? 4 : 1) : 0));
+    check_fresh_session_works(what);
 }
 
 /* ---- encode ---- */
@@ -568,6 +654,9 @@ int main(int argc, char **argv) {
         disarm();
         test_open_on_reconfigure();
         test_open_after_drain();
+        test_reconfigure(MODE_DEFAULT, FALSE);
+        test_reconfigure(MODE_LOW_LATENCY, FALSE);
+        test_reconfigure(MODE_DEFAULT, TRUE);
         test_encode_low_latency();
         test_encode_in_flight();
         test_encode_sticky();

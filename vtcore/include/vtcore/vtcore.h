@@ -59,11 +59,17 @@ CF_EXPORT long vtcore_debug_fail_allocation_after(long n);
  *          status, and the session's encoder refuses further frames
  *          (recreate the session, as after a real encoder failure);
  *  FLUSH   the encoder failing while draining (CompleteFrames): the pending
- *          frames' callbacks carry kVTVideoEncoderMalfunctionErr. */
+ *          frames' callbacks carry kVTVideoEncoderMalfunctionErr;
+ *  RECONFIGURE  a running encoder refusing a live change of its settings
+ *          (x264_encoder_reconfig failing): the EncodeFrame that applies the
+ *          change returns kVTParameterErr with no callback for that frame;
+ *          frames in flight are unaffected and the change is retried with
+ *          the next frame. */
 enum {
     VTCORE_FAULT_ENCODER_OPEN = 1,
     VTCORE_FAULT_ENCODER_ENCODE = 2,
     VTCORE_FAULT_ENCODER_FLUSH = 3,
+    VTCORE_FAULT_ENCODER_RECONFIGURE = 4,
 };
 
 /* Test hook: make the nth `what` operation of any encoder backend from now
@@ -72,7 +78,7 @@ enum {
  * the previous call for `what`, or -1 for an unknown `what`. The environment
  * variable VTCORE_FAULT_ENCODER (read once, at the first encoder operation
  * or call of this function) arms the same faults without code:
- * "open", "encode:5", "encode:5+" (the 5th and all later), "flush:2",
+ * "open", "encode:5", "encode:5+" (the 5th and all later), "flush:2", "reconfigure",
  * several separated by commas. For fault-injection tests only. */
 CF_EXPORT long vtcore_debug_fail_encoder(int what, long nth);
 

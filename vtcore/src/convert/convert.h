@@ -20,7 +20,10 @@
  * scratch planes of intermediate steps and the worker threads. Running it
  * allocates nothing. Strides and plane pointers are given per frame; rows
  * need no alignment and strides may be anything >= the minimum row size
- * (negative strides address bottom-up images).
+ * (negative strides address bottom-up images), with one exception: planes
+ * of the 16-bit layouts (P010 and its kin) need an even plane address and
+ * an even stride, since their samples are read and written whole; an odd
+ * one is refused with VT_CONVERT_ERR_PARAM.
  *
  * Scaling modes (letterbox, trim, clean apertures) are a geometry layer on
  * top: vt_convert_compute_geometry() gives the source and destination
@@ -52,7 +55,8 @@
 
 /* One image: a format row and up to three planes. Plane p holds the rows of
  * plane p of the format (for packed formats plane 0 is the whole image).
- * stride[p] is in bytes and may be negative (bottom-up). */
+ * stride[p] is in bytes and may be negative (bottom-up); for 16-bit formats
+ * data[p] and stride[p] must be even. */
 typedef struct VTImage {
     const VTPixelFormatInfo *fmt;
     int width, height;
@@ -130,8 +134,9 @@ OSStatus vt_convert_plan_create(const VTImage *src, const VTImage *dst,
                                 const VTConvertOptions *opts, VTConvertPlan **plan_out);
 
 /* Converts one frame. src and dst must have the plan's formats and sizes
- * (VT_CONVERT_ERR_PARAM otherwise, or for NULL plane pointers, or for
- * |stride| below the plane's minimum row size). A plan runs one frame at a
+ * (VT_CONVERT_ERR_PARAM otherwise, or for NULL plane pointers, for
+ * |stride| below the plane's minimum row size, or for an odd plane address
+ * or stride of a 16-bit format). A plan runs one frame at a
  * time: callers serialise concurrent use. Returns noErr. */
 OSStatus vt_convert_plan_run(VTConvertPlan *plan, const VTImage *src, VTImage *dst);
 

@@ -289,7 +289,11 @@ const char *vt_encoder_h264_profile_name(VTH264Profile profile) {
 /* ------------------------------------------------------------------ */
 /* Test-only fault injection (vtcore_debug_fail_encoder)               */
 
-#define FAULT_KINDS 3 /* VTCORE_FAULT_ENCODER_OPEN .. _FLUSH */
+/* RECONFIGURE: a running encoder refusing a live change of its settings
+ * (x264: x264_encoder_reconfig failing), as a real refusal would (x264.c:
+ * kVTParameterErr for the EncodeFrame that applies the change). */
+
+#define FAULT_KINDS 4 /* VTCORE_FAULT_ENCODER_OPEN .. _RECONFIGURE */
 
 /* Per kind: checks made since the last hook call; > 0: checks left until
  * the failing one; after it, whether every later check fails too. */
@@ -299,7 +303,7 @@ static int fault_sticky[FAULT_KINDS];
 static int fault_tripped[FAULT_KINDS];
 static pthread_once_t fault_env_once = PTHREAD_ONCE_INIT;
 
-static const char *const fault_names[FAULT_KINDS] = {"open", "encode", "flush"};
+static const char *const fault_names[FAULT_KINDS] = {"open", "encode", "flush", "reconfigure"};
 
 static void fault_arm(int kind, long nth) {
     if (nth < -LONG_MAX)
@@ -310,8 +314,8 @@ static void fault_arm(int kind, long nth) {
     __atomic_store_n(&fault_left[kind], nth < 0 ? -nth : nth, __ATOMIC_SEQ_CST);
 }
 
-/* VTCORE_FAULT_ENCODER="open", "encode:5", "encode:5+", "flush:2", ...
- * separated by commas. */
+/* VTCORE_FAULT_ENCODER="open", "encode:5", "encode:5+", "flush:2",
+ * "reconfigure", ... separated by commas. */
 static void fault_read_env(void) {
     const char *env = getenv("VTCORE_FAULT_ENCODER");
     if (!env || !*env)

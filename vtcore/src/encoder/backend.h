@@ -322,13 +322,14 @@ Boolean vt_encoder_backend_accepts_format(const VTEncoderBackend *backend, uint3
 /* --- test-only fault injection (backend.c) --- */
 
 /* TRUE when the operation `what` (VTCORE_FAULT_ENCODER_OPEN / _ENCODE /
- * _FLUSH of <vtcore/vtcore.h>) must fail now, as armed by
+ * _FLUSH / _RECONFIGURE of <vtcore/vtcore.h>) must fail now, as armed by
  * vtcore_debug_fail_encoder() or the VTCORE_FAULT_ENCODER environment
  * variable. Every backend calls it once per instance creation (OPEN), per
  * frame reaching the encoder (ENCODE) and per drain (FLUSH), and then fails
  * exactly as a real failure of that operation would: open returns
  * kVTCouldNotCreateInstanceErr; encode/flush report
- * kVTVideoEncoderMalfunctionErr (the contract of encode() and flush()).
+ * kVTVideoEncoderMalfunctionErr (the contract of encode() and flush());
+ * reconfigure (RECONFIGURE) returns kVTParameterErr.
  * Cheap (a few relaxed atomics) when nothing is armed. */
 Boolean vt_encoder_fault_check(int what);
 

@@ -1311,7 +1311,8 @@ static OSStatus x264_backend_reconfigure(void *ctx, const VTEncoderConfig *cfg) 
         cur.rc.i_vbv_max_bitrate = p.rc.i_vbv_max_bitrate;
         cur.rc.i_vbv_buffer_size = p.rc.i_vbv_buffer_size;
         cur.rc.f_rf_constant = p.rc.f_rf_constant;
-        if (x264_encoder_reconfig(c->enc, &cur) < 0)
+        if (vt_encoder_fault_check(VTCORE_FAULT_ENCODER_RECONFIGURE) /* test hook */ ||
+            x264_encoder_reconfig(c->enc, &cur) < 0)
             st = kVTParameterErr;
     }
     if (st != noErr) {
