@@ -4,9 +4,10 @@
  *
  * What a compression session keeps alive and how often it opens its
  * encoder (issue 8, peak RSS and set-up cost):
- *  - a source buffer that had to be converted is not retained past
- *    EncodeFrame (only the converted copy is), a native one is retained
- *    until its callback; every refcon still comes back exactly once;
+ *  - x264 copies the pixels inside x264_encoder_encode, so no source
+ *    buffer (converted or native) is retained past EncodeFrame while its
+ *    frame is still inside the encoder; every refcon still comes back
+ *    exactly once;
  *  - PrepareToEncodeFrames opens x264 once: the first frame (another
  *    timescale, the pixel format, colour attachments) does not open a
  *    second instance when the x264 parameters come out the same, and does
@@ -73,10 +74,8 @@ static void run_retention(OSType format, int converted) {
                 pending = FALSE;
         if (pending) {
             pending_seen++;
-            if (converted)
-                CHECK_EQ_INT(CFGetRetainCount(bufs[i]), 1);
-            else
-                CHECK(CFGetRetainCount(bufs[i]) >= 2);
+            CHECK_MSG(CFGetRetainCount(bufs[i]) == 1, "%s source %d still retained while pending",
+                      converted ? "converted" : "native", i);
         }
     }
     CHECK(pending_seen > 0);

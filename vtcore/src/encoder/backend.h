@@ -66,6 +66,8 @@ enum {
     VT_CAP_SLICE_BYTES = 1u << 9, /* MaxH264SliceBytes */
     VT_CAP_OPEN_GOP = 1u << 10,   /* AllowOpenGOP */
     VT_CAP_ODD_SIZE = 1u << 11,   /* odd width/height accepted (see x264.c) */
+    VT_CAP_COPIES_INPUT = 1u << 12, /* encode() copies the frame's pixels: the
+                                     * planes are not read after it returns */
 };
 
 /* H.264 profiles selectable through kVTCompressionPropertyKey_ProfileLevel. */

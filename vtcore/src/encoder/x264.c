@@ -1357,7 +1357,8 @@ const VTEncoderBackend vt_x264_backend = {
     .hardware = FALSE,
     .caps = VT_CAP_BFRAMES | VT_CAP_CBR | VT_CAP_CRF | VT_CAP_LOSSLESS | VT_CAP_RECONFIG |
             VT_CAP_LOW_LATENCY | VT_CAP_DATA_RATE | VT_CAP_QP_RANGE | VT_CAP_SLICE_BYTES |
-            VT_CAP_OPEN_GOP | VT_CAP_ODD_SIZE | VT_CAP_MULTIPASS,
+            VT_CAP_OPEN_GOP | VT_CAP_ODD_SIZE | VT_CAP_MULTIPASS |
+            VT_CAP_COPIES_INPUT, /* x264_encoder_encode copies the picture */
     .native_formats = x264_native_formats,
     .probe = x264_backend_probe,
     .open = x264_backend_open,

@@ -15,8 +15,9 @@
  *   delivered to the client's callback after the encoder lock is released.
  *   A source buffer the backend reads directly is retained until the
  *   frame's callback has returned; one that was converted is not kept past
- *   EncodeFrame (nothing reads it later): only the converted copy is, which
- *   carries what the output needs. The refcon comes back either way.
+ *   EncodeFrame (nothing reads it later): only the converted copy is. With a
+ *   backend that copies the pixels inside encode() (VT_CAP_COPIES_INPUT:
+ *   x264) neither is kept past EncodeFrame. The refcon comes back either way.
  *
  * Threading model. Callbacks are synchronous: they run on the thread that
  * calls EncodeFrame, CompleteFrames, PrepareToEncodeFrames, Invalidate or the
@@ -1546,6 +1547,18 @@ OSStatus VTCompressionSessionEncodeFrame(VTCompressionSessionRef session,
         frame_release_objects(fr);
         frame_put(s, fr);
         goto out;
+    }
+    /* A backend that copied the pixels (x264) never reads them again: the
+     * source (or its converted copy, back to the pool) is released now
+     * rather than after the encoder's delay. Only while the frame has no
+     * output yet: once queued it belongs to deliver(). */
+    if ((s->backend->caps & VT_CAP_COPIES_INPUT) && inflight_contains(s, fr)) {
+        if (fr->image)
+            CFRelease(fr->image);
+        if (fr->converted)
+            CFRelease(fr->converted);
+        fr->image = NULL;
+        fr->converted = NULL;
     }
     __atomic_add_fetch(&s->pending, 1, __ATOMIC_SEQ_CST);
     if (!s->have_last_pts)
