@@ -38,7 +38,14 @@
  *    coding units are PCM (I slices) or skipped when equal to the
  *    co-located block of RefPicList0[0] (P slices), else PCM: lossless;
  *  - records what it saw in a trace file (VTCORETEST_DRV_TRACE) so tests can
- *    check the rate-control parameters and picture types the backend sent.
+ *    check the rate-control parameters and picture types the backend sent;
+ *  - counts, process-wide (all displays), the live surfaces, the vaPutImage
+ *    uploads, the CPU mappings of derived images and the input surface of
+ *    every encoded picture, readable through vtcoretest_drv_stats() and
+ *    vtcoretest_drv_input_surface() (exported; a test dlopen()s this module
+ *    itself so the counters survive vaTerminate): the zero-copy tests prove
+ *    with them that pool buffers are encoded from their own surfaces without
+ *    an upload, and that no surface outlives its pool.
  *
  * Environment knobs (read at vaInitialize):
  *  VTCORETEST_DRV_TRACE=path          append one line per config/context/picture
@@ -110,6 +117,7 @@ typedef struct DrvBuffer {
     unsigned size, num; /* element size, count */
     uint8_t *data;      /* size * num bytes (NULL for derived image buffers) */
     uint8_t *external;  /* image memory this buffer maps */
+    int of_surface;     /* external is a surface's memory (derived image) */
     int mapped;
     /* coded buffers */
     VACodedBufferSegment seg;
@@ -195,6 +203,41 @@ typedef struct DrvData {
 } DrvData;
 
 #define DRV(ctx) ((DrvData *)(ctx)->pDriverData)
+
+/* ---- process-wide counters (see the header) ---- */
+
+#define INPUT_RING 1024
+static long g_live_surfaces, g_put_images, g_derived_maps, g_pictures;
+static unsigned g_inputs[INPUT_RING];
+
+/* out[0] live surfaces, [1] vaPutImage calls that wrote a surface, [2]
+ * vaMapBuffer calls on images derived from surfaces, [3] pictures encoded
+ * (since the last reset, except [0]). */
+DRV_EXPORT void vtcoretest_drv_stats(long out[4]);
+DRV_EXPORT void vtcoretest_drv_stats(long out[4]) {
+    out[0] = __atomic_load_n(&g_live_surfaces, __ATOMIC_SEQ_CST);
+    out[1] = __atomic_load_n(&g_put_images, __ATOMIC_SEQ_CST);
+    out[2] = __atomic_load_n(&g_derived_maps, __ATOMIC_SEQ_CST);
+    out[3] = __atomic_load_n(&g_pictures, __ATOMIC_SEQ_CST);
+}
+
+/* The input surface of picture i (0-based since the last reset; the last
+ * INPUT_RING pictures), VA_INVALID_SURFACE when unknown. */
+DRV_EXPORT unsigned vtcoretest_drv_input_surface(long i);
+DRV_EXPORT unsigned vtcoretest_drv_input_surface(long i) {
+    long n = __atomic_load_n(&g_pictures, __ATOMIC_SEQ_CST);
+    if (i < 0 || i >= n || n - i > INPUT_RING)
+        return VA_INVALID_SURFACE;
+    return __atomic_load_n(&g_inputs[i % INPUT_RING], __ATOMIC_SEQ_CST);
+}
+
+/* Restarts the upload, map and picture counters. */
+DRV_EXPORT void vtcoretest_drv_stats_reset(void);
+DRV_EXPORT void vtcoretest_drv_stats_reset(void) {
+    __atomic_store_n(&g_put_images, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&g_derived_maps, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&g_pictures, 0, __ATOMIC_SEQ_CST);
+}
 
 static void drv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void drv_log(const char *fmt, ...) {
@@ -562,11 +605,13 @@ static VAStatus create_surfaces(DrvData *d, unsigned format, unsigned width, uns
             surface_free(s);
             goto fail;
         }
+        __atomic_add_fetch(&g_live_surfaces, 1, __ATOMIC_SEQ_CST);
         continue;
     fail:
         for (unsigned j = 0; j < i; j++) {
             surface_free(GET_SURFACE(d, out[j]));
             table_remove(&d->surfaces, out[j]);
+            __atomic_sub_fetch(&g_live_surfaces, 1, __ATOMIC_SEQ_CST);
         }
         return VA_STATUS_ERROR_ALLOCATION_FAILED;
     }
@@ -615,6 +660,7 @@ static VAStatus drv_DestroySurfaces(VADriverContextP ctx, VASurfaceID *list, int
     for (int i = 0; i < num; i++) {
         surface_free(GET_SURFACE(d, list[i]));
         table_remove(&d->surfaces, list[i]);
+        __atomic_sub_fetch(&g_live_surfaces, 1, __ATOMIC_SEQ_CST);
     }
     return VA_STATUS_SUCCESS;
 }
@@ -840,6 +886,8 @@ static VAStatus drv_MapBuffer(VADriverContextP ctx, VABufferID id, void **pbuf) 
     if (b->mapped)
         return INVALID("MapBuffer: buffer 0x%x is already mapped", id);
     b->mapped = 1;
+    if (b->of_surface)
+        __atomic_add_fetch(&g_derived_maps, 1, __ATOMIC_SEQ_CST);
     if (b->type == VAEncCodedBufferType)
         *pbuf = &b->seg;
     else
@@ -929,6 +977,7 @@ static VAStatus image_new(DrvData *d, int width, int height, unsigned bps, VASur
     im->image.data_size = pitch * rows * 3 / 2;
     if (s) {
         b->external = s->data;
+        b->of_surface = 1;
     } else {
         im->mem = calloc(1, im->image.data_size);
         if (!im->mem)
@@ -1044,6 +1093,7 @@ static VAStatus drv_PutImage(VADriverContextP ctx, VASurfaceID surface, VAImageI
         return INVALID("PutImage: image format does not match the surface");
     if (im->surface == surface)
         return VA_STATUS_SUCCESS;
+    __atomic_add_fetch(&g_put_images, 1, __ATOMIC_SEQ_CST);
     return copy_rect(im->mem ? im->mem : GET_SURFACE(d, im->surface)->data, im->image.pitches[0],
                      im->image.offsets[1], s->data, s->pitch,
                      s->pitch * (unsigned)s->height_mbs * 16, src_x, src_y, dst_x, dst_y,
@@ -2834,8 +2884,12 @@ static VAStatus drv_EndPicture(VADriverContextP ctx, VAContextID context) {
         st = pic.hevc ? encode_picture_hevc(d, c, cfg, &pic) : encode_picture(d, c, cfg, &pic);
     picture_free(&pic);
     rendered_clear(c);
-    if (st != VA_STATUS_SUCCESS)
+    if (st != VA_STATUS_SUCCESS) {
         trace(d, "error 0x%x", st);
+    } else {
+        long n = __atomic_fetch_add(&g_pictures, 1, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&g_inputs[n % INPUT_RING], c->input, __ATOMIC_SEQ_CST);
+    }
     return st;
 }
 
@@ -2859,6 +2913,7 @@ static void free_context(void *p) {
 }
 static void free_surface(void *p) {
     surface_free(p);
+    __atomic_sub_fetch(&g_live_surfaces, 1, __ATOMIC_SEQ_CST);
 }
 static void free_buffer(void *p) {
     DrvBuffer *b = p;

@@ -44,7 +44,40 @@ typedef enum VTPixelBufferMemory {
     VT_PB_MEMORY_POOL,      /* block of a pool, returned to it */
     VT_PB_MEMORY_BYTES,     /* CVPixelBufferCreateWithBytes */
     VT_PB_MEMORY_PLANAR,    /* CVPixelBufferCreateWithPlanarBytes */
+    VT_PB_MEMORY_EXTERNAL,  /* memory elsewhere (a VA surface), mapped on demand */
 } VTPixelBufferMemory;
+
+/* Memory that lives outside vtcore's heap (a VA-API surface): the CPU sees it
+ * only while it is mapped. A buffer of this kind maps it on the first
+ * CVPixelBufferLockBaseAddress (or the first internal plane access, see
+ * vt_pixel_buffer_get_planes) and unmaps it on the last unlock (or when the
+ * owner of the memory needs it back, vt_pixel_buffer_external_unmap). Its
+ * base addresses are NULL while unmapped and may differ from one mapping to
+ * the next. Every callback runs with the buffer's lock held. */
+typedef struct VTPixelBufferExternalOps {
+    /* Maps the memory: the first pixel and bytes per row of each memory
+     * plane, and the mapped size. kCVReturnSuccess or an error. */
+    CVReturn (*map)(void *refcon, CVPixelBufferRef pb, uint8_t *data[3], size_t stride[3],
+                    size_t *size);
+    /* Ends the CPU access of a successful map(). */
+    void (*unmap)(void *refcon);
+    /* The buffer is gone (its memory is unmapped): gives refcon back. */
+    void (*release)(void *refcon);
+} VTPixelBufferExternalOps;
+
+/* The supplier of an external pool's memory (see
+ * vt_pixel_buffer_pool_create_external). */
+typedef struct VTPixelBufferPoolSource {
+    const VTPixelBufferExternalOps *ops;
+    /* The memory of one more buffer, in *refcon (released with
+     * ops->release). kCVReturnSuccess or kCVReturnPoolAllocationFailed. */
+    CVReturn (*acquire)(void *ctx, void **refcon);
+    /* CVPixelBufferPoolFlush: drop idle memory (all of it, or what exceeds
+     * the pool's needs). May be NULL. */
+    void (*flush)(void *ctx, Boolean all);
+    /* The pool is destroyed (every refcon has been released). */
+    void (*finalize)(void *ctx);
+} VTPixelBufferPoolSource;
 
 /* CVBuffer == CVImageBuffer == CVPixelBuffer. */
 struct __CVBuffer {
@@ -76,6 +109,11 @@ struct __CVBuffer {
     void *data_ptr;
     size_t num_planes_arg;
     const void *plane_addresses[3];
+    /* EXTERNAL: the memory's callbacks, their argument, whether mapped now
+     * (pb->lock). */
+    const VTPixelBufferExternalOps *ext_ops;
+    void *ext_refcon;
+    Boolean ext_mapped;
 };
 
 /* TRUE for a live pixel buffer. NULL-safe. */
@@ -96,8 +134,32 @@ unsigned vt_pixel_buffer_plane_count(CVPixelBufferRef pb);
 uint8_t *vt_pixel_buffer_plane_data(CVPixelBufferRef pb, unsigned p);
 size_t vt_pixel_buffer_plane_stride(CVPixelBufferRef pb, unsigned p);
 /* Fills data[3] / stride[3] (unused planes: NULL / 0); returns the plane
- * count (0 for an invalid buffer). */
+ * count (0 for an invalid buffer). An external buffer (VT_PB_MEMORY_EXTERNAL)
+ * that is not mapped gets mapped here and stays mapped until its last unlock
+ * or vt_pixel_buffer_external_unmap (NULL planes when mapping fails). */
 unsigned vt_pixel_buffer_get_planes(CVPixelBufferRef pb, uint8_t *data[3], size_t stride[3]);
+
+/* ---- External memory (VT_PB_MEMORY_EXTERNAL) ---- */
+
+/* The refcon of an external buffer whose memory callbacks are `ops`, NULL
+ * for any other buffer. */
+void *vt_pixel_buffer_external_refcon(CVPixelBufferRef pb, const VTPixelBufferExternalOps *ops);
+/* Whether an external buffer is mapped for the CPU now. */
+Boolean vt_pixel_buffer_external_is_mapped(CVPixelBufferRef pb);
+/* The device is about to read an external buffer's memory: ends the CPU
+ * access now when nobody holds a lock (unmapped afterwards). TRUE when the
+ * memory holds everything the CPU wrote: no lock, or read-only locks only
+ * (their mapping stays until the last unlock; they write nothing). FALSE
+ * when a read-write lock is held or pb is not external. */
+Boolean vt_pixel_buffer_external_unmap(CVPixelBufferRef pb);
+/* A pool whose buffers' memory comes from `src` (ctx is its argument):
+ * format x width x height, `extra` as for vt_pixel_buffer_pool_create. On
+ * success the pool owns ctx (src->finalize) and *out is +1; on failure the
+ * caller keeps ctx. Returns the CVPixelBufferPoolCreate codes. */
+CVReturn vt_pixel_buffer_pool_create_external(OSType format, size_t width, size_t height,
+                                              CFDictionaryRef extra,
+                                              const VTPixelBufferPoolSource *src, void *ctx,
+                                              CVPixelBufferPoolRef *out);
 
 /* TRUE when pb's memory belongs to pool. */
 Boolean vt_pixel_buffer_is_from_pool(CVPixelBufferRef pb, CVPixelBufferPoolRef pool);

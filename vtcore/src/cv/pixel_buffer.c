@@ -71,6 +71,14 @@ static void pixel_buffer_finalize(CFTypeRef obj) {
         if (pb->release_bytes)
             pb->release_bytes(pb->release_refcon, pb->base_address);
         break;
+    case VT_PB_MEMORY_EXTERNAL:
+        if (pb->ext_mapped)
+            pb->ext_ops->unmap(pb->ext_refcon);
+        pb->ext_mapped = FALSE;
+        pb->ext_ops->release(pb->ext_refcon);
+        vt_pixel_buffer_pool_return_block(pb->pool, NULL);
+        CFRelease(pb->pool);
+        break;
     case VT_PB_MEMORY_PLANAR:
         if (pb->release_planar)
             pb->release_planar(pb->release_refcon, pb->data_ptr, pb->data_size, pb->num_planes_arg,
@@ -476,12 +484,85 @@ void CVPixelBufferRelease(CVPixelBufferRef texture) {
     CVBufferRelease(texture);
 }
 
+/* ---- external memory ---- */
+
+/* With pb->lock held: maps an external buffer if it is not mapped yet. */
+static CVReturn external_map_locked(struct __CVBuffer *pb) {
+    uint8_t *data[3] = {NULL, NULL, NULL};
+    size_t stride[3] = {0, 0, 0}, size = 0;
+    CVReturn r;
+    unsigned p;
+
+    if (pb->memory != VT_PB_MEMORY_EXTERNAL || pb->ext_mapped)
+        return kCVReturnSuccess;
+    r = pb->ext_ops->map(pb->ext_refcon, pb, data, stride, &size);
+    if (r != kCVReturnSuccess)
+        return r;
+    for (p = 0; p < pb->plane_count; p++) {
+        pb->plane[p] = data[p];
+        pb->bytes_per_row[p] = stride[p];
+    }
+    pb->base_address = pb->plane[0];
+    pb->data_size = size;
+    pb->ext_mapped = TRUE;
+    return kCVReturnSuccess;
+}
+
+/* With pb->lock held: unmaps an external buffer. */
+static void external_unmap_locked(struct __CVBuffer *pb) {
+    unsigned p;
+    if (pb->memory != VT_PB_MEMORY_EXTERNAL || !pb->ext_mapped)
+        return;
+    pb->ext_ops->unmap(pb->ext_refcon);
+    pb->ext_mapped = FALSE;
+    for (p = 0; p < 3; p++)
+        pb->plane[p] = NULL;
+    pb->base_address = NULL;
+}
+
+void *vt_pixel_buffer_external_refcon(CVPixelBufferRef pb, const VTPixelBufferExternalOps *ops) {
+    return vt_is_pixel_buffer(pb) && pb->memory == VT_PB_MEMORY_EXTERNAL && pb->ext_ops == ops
+               ? pb->ext_refcon
+               : NULL;
+}
+
+Boolean vt_pixel_buffer_external_is_mapped(CVPixelBufferRef pb) {
+    Boolean mapped;
+    if (!vt_is_pixel_buffer(pb) || pb->memory != VT_PB_MEMORY_EXTERNAL)
+        return FALSE;
+    pthread_mutex_lock(&pb->lock);
+    mapped = pb->ext_mapped;
+    pthread_mutex_unlock(&pb->lock);
+    return mapped;
+}
+
+Boolean vt_pixel_buffer_external_unmap(CVPixelBufferRef pb) {
+    Boolean ok;
+    if (!vt_is_pixel_buffer(pb) || pb->memory != VT_PB_MEMORY_EXTERNAL)
+        return FALSE;
+    pthread_mutex_lock(&pb->lock);
+    /* Read-only locks write nothing: the memory is complete; their mapping
+     * stays until the last of them is released. */
+    ok = pb->lock_count == pb->ro_lock_count;
+    if (pb->lock_count == 0)
+        external_unmap_locked(pb);
+    pthread_mutex_unlock(&pb->lock);
+    return ok;
+}
+
 /* ---- locking ---- */
 
 CVReturn CVPixelBufferLockBaseAddress(CVPixelBufferRef pixelBuffer,
                                       CVPixelBufferLockFlags lockFlags) {
     VT_CHECK_ARG(vt_is_pixel_buffer(pixelBuffer), kCVReturnInvalidArgument);
     pthread_mutex_lock(&pixelBuffer->lock);
+    CVReturn r = external_map_locked(pixelBuffer);
+    if (r != kCVReturnSuccess) {
+        pthread_mutex_unlock(&pixelBuffer->lock);
+        vt_warn("CVPixelBufferLockBaseAddress: mapping buffer %p failed (%d)", (void *)pixelBuffer,
+                (int)r);
+        return r;
+    }
     pixelBuffer->lock_count++;
     if (lockFlags & kCVPixelBufferLock_ReadOnly)
         pixelBuffer->ro_lock_count++;
@@ -508,6 +589,8 @@ CVReturn CVPixelBufferUnlockBaseAddress(CVPixelBufferRef pixelBuffer,
         if (read_only != mismatch)
             pixelBuffer->ro_lock_count--;
         pixelBuffer->lock_count--;
+        if (pixelBuffer->lock_count == 0)
+            external_unmap_locked(pixelBuffer); /* the CPU is done with it */
     }
     pthread_mutex_unlock(&pixelBuffer->lock);
     if (ret != kCVReturnSuccess)
@@ -698,16 +781,34 @@ unsigned vt_pixel_buffer_plane_count(CVPixelBufferRef pb) {
     return vt_is_pixel_buffer(pb) ? pb->plane_count : 0;
 }
 
+/* Maps an external buffer for an internal reader (no-op for the others). */
+static void external_map_for_access(CVPixelBufferRef pb) {
+    if (pb->memory != VT_PB_MEMORY_EXTERNAL)
+        return;
+    pthread_mutex_lock(&pb->lock);
+    if (external_map_locked(pb) != kCVReturnSuccess)
+        vt_warn("CVPixelBuffer %p: mapping failed", (void *)pb);
+    pthread_mutex_unlock(&pb->lock);
+}
+
 uint8_t *vt_pixel_buffer_plane_data(CVPixelBufferRef pb, unsigned p) {
-    return vt_is_pixel_buffer(pb) && p < pb->plane_count ? pb->plane[p] : NULL;
+    if (!vt_is_pixel_buffer(pb) || p >= pb->plane_count)
+        return NULL;
+    external_map_for_access(pb);
+    return pb->plane[p];
 }
 
 size_t vt_pixel_buffer_plane_stride(CVPixelBufferRef pb, unsigned p) {
-    return vt_is_pixel_buffer(pb) && p < pb->plane_count ? pb->bytes_per_row[p] : 0;
+    if (!vt_is_pixel_buffer(pb) || p >= pb->plane_count)
+        return 0;
+    external_map_for_access(pb);
+    return pb->bytes_per_row[p];
 }
 
 unsigned vt_pixel_buffer_get_planes(CVPixelBufferRef pb, uint8_t *data[3], size_t stride[3]) {
     unsigned p, n = vt_pixel_buffer_plane_count(pb);
+    if (n)
+        external_map_for_access(pb);
     for (p = 0; p < 3; p++) {
         if (data)
             data[p] = p < n ? pb->plane[p] : NULL;

@@ -45,6 +45,10 @@ struct __CVPixelBufferPool {
     VTPoolBlock *free_list; /* LIFO: the last entry is handed out first */
     size_t free_count, free_capacity;
     size_t outstanding; /* pool buffers alive */
+    /* External pools (vt_pixel_buffer_pool_create_external): the supplier of
+     * the buffers' memory; the free list above stays empty. */
+    const VTPixelBufferPoolSource *src;
+    void *src_ctx;
 };
 
 static double now_seconds(void) {
@@ -85,6 +89,8 @@ static void pool_finalize(CFTypeRef obj) {
     for (i = 0; i < pool->free_count; i++)
         vt_pixel_buffer_block_free(pool->free_list[i].block);
     vt_free(pool->free_list);
+    if (pool->src)
+        pool->src->finalize(pool->src_ctx);
     if (pool->attributes)
         CFRelease(pool->attributes);
     if (pool->pb_attributes)
@@ -254,6 +260,24 @@ CVReturn vt_pixel_buffer_pool_create(OSType format, size_t width, size_t height,
     return pool_create(NULL, extra, format, width, height, out);
 }
 
+CVReturn vt_pixel_buffer_pool_create_external(OSType format, size_t width, size_t height,
+                                              CFDictionaryRef extra,
+                                              const VTPixelBufferPoolSource *src, void *ctx,
+                                              CVPixelBufferPoolRef *out) {
+    CVReturn r;
+    VT_CHECK_ARG(out != NULL, kCVReturnInvalidArgument);
+    *out = NULL;
+    VT_CHECK_ARG(src && src->ops && src->acquire && src->finalize, kCVReturnInvalidArgument);
+    if (extra && CFGetTypeID(extra) != CFDictionaryGetTypeID())
+        extra = NULL;
+    r = pool_create(NULL, extra, format, width, height, out);
+    if (r == kCVReturnSuccess) {
+        (*out)->src = src;
+        (*out)->src_ctx = ctx;
+    }
+    return r;
+}
+
 CVPixelBufferPoolRef CVPixelBufferPoolRetain(CVPixelBufferPoolRef pixelBufferPool) {
     if (!pixelBufferPool)
         return NULL;
@@ -273,6 +297,47 @@ CFDictionaryRef CVPixelBufferPoolGetPixelBufferAttributes(CVPixelBufferPoolRef p
     return is_pool(pool) ? pool->pb_attributes : NULL;
 }
 
+/* pool_create_buffer for an external pool: pb gets its memory from the
+ * pool's source (nothing mapped yet). */
+static CVReturn pool_create_external_buffer(CVPixelBufferPoolRef pool, struct __CVBuffer *pb,
+                                            size_t threshold, CVPixelBufferRef *out) {
+    void *refcon = NULL;
+    CVReturn r;
+
+    pthread_mutex_lock(&pool->lock);
+    if (threshold && pool->outstanding >= threshold) {
+        pthread_mutex_unlock(&pool->lock);
+        CFRelease(pb);
+        return kCVReturnWouldExceedAllocationThreshold;
+    }
+    pool->outstanding++;
+    pthread_mutex_unlock(&pool->lock);
+
+    r = pool->src->acquire(pool->src_ctx, &refcon);
+    if (r != kCVReturnSuccess) {
+        pthread_mutex_lock(&pool->lock);
+        pool->outstanding--;
+        pthread_mutex_unlock(&pool->lock);
+        CFRelease(pb);
+        return r;
+    }
+    pb->memory = VT_PB_MEMORY_EXTERNAL;
+    pb->ext_ops = pool->src->ops;
+    pb->ext_refcon = refcon;
+    pb->pool = CVPixelBufferPoolRetain(pool);
+    for (unsigned p = 0; p < pool->layout.plane_count; p++) {
+        pb->plane_width[p] = pool->layout.plane_width[p];
+        pb->plane_height[p] = pool->layout.plane_height[p];
+    }
+    /* From here the buffer's finalize releases the memory and the count. */
+    if (!vt_pixel_buffer_apply_attribute_attachments(pb, pool->pb_attributes)) {
+        CFRelease(pb);
+        return kCVReturnAllocationFailed;
+    }
+    *out = pb;
+    return kCVReturnSuccess;
+}
+
 /* Creates a buffer, or returns kCVReturnWouldExceedAllocationThreshold when
  * `threshold` (0 = none) buffers are already outstanding. */
 static CVReturn pool_create_buffer(CVPixelBufferPoolRef pool, size_t threshold,
@@ -283,6 +348,8 @@ static CVReturn pool_create_buffer(CVPixelBufferPoolRef pool, size_t threshold,
     pb = vt_pixel_buffer_alloc(pool->layout.fmt, pool->layout.width, pool->layout.height);
     if (!pb)
         return kCVReturnAllocationFailed;
+    if (pool->src)
+        return pool_create_external_buffer(pool, pb, threshold, out);
 
     pthread_mutex_lock(&pool->lock);
     if (threshold && pool->outstanding >= threshold) {
@@ -387,6 +454,8 @@ void CVPixelBufferPoolFlush(CVPixelBufferPoolRef pool, CVPixelBufferPoolFlushFla
     pthread_mutex_lock(&pool->lock);
     purge_locked(pool, (options & kCVPixelBufferPoolFlushExcessBuffers) != 0);
     pthread_mutex_unlock(&pool->lock);
+    if (pool->src && pool->src->flush)
+        pool->src->flush(pool->src_ctx, (options & kCVPixelBufferPoolFlushExcessBuffers) != 0);
 }
 
 /* ---- internal helpers ---- */

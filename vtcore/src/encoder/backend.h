@@ -253,6 +253,9 @@ typedef struct VTEncoderCallbacks {
     void (*output)(void *user, const VTEncodedFrame *frame);
 } VTEncoderCallbacks;
 
+/* The pool type of create_pool (CoreVideo's CVPixelBufferPoolRef). */
+struct __CVPixelBufferPool;
+
 typedef struct VTEncoderBackend {
     const char *encoder_id;         /* reverse-DNS, kVTVideoEncoderList_EncoderID */
     const char *encoder_name;       /* kVTVideoEncoderList_EncoderName */
@@ -302,6 +305,18 @@ typedef struct VTEncoderBackend {
      * (kVTEncodeInfo_FrameDropped, no data) so their opaque pointers can be
      * released. NULL is allowed. */
     void (*close)(void *ctx);
+    /* Optional (NULL = the session's system-memory pool). A
+     * CVPixelBufferPool of `format` x width x height buffers that the open
+     * context `ctx` encodes without copying (the VA-API backends: buffers
+     * backed by VA surfaces of its display). `attributes` (a
+     * CFDictionaryRef, may be NULL) are the pixel buffer attributes of the
+     * session's pool (their attachments apply). The pool outlives ctx if the
+     * client keeps it; buffers from it stay valid input for other contexts
+     * (copied like any other buffer). Returns noErr and a +1 pool in *pool,
+     * kVTPropertyNotSupportedErr when the device or the format does not
+     * allow it (the session keeps its own pool), kVTAllocationFailedErr. */
+    OSStatus (*create_pool)(void *ctx, uint32_t format, int32_t width, int32_t height,
+                            const void *attributes, struct __CVPixelBufferPool **pool);
 } VTEncoderBackend;
 
 /* --- configuration helpers (backend.c) --- */

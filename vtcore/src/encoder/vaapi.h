@@ -6,9 +6,10 @@
  * VAStatus -> OSStatus mapping, render-node discovery and display set-up,
  * encoder capability queries, the rate-control mode table, parameter /
  * packed-header / misc buffer helpers, the codec-independent rate control
- * (VTVaapiRate), NV12 / P010 upload and coded-buffer readout. The codec parts
- * (vaapi_h264.c, vaapi_hevc.c) build on these. Only vaapi*.c include
- * <va/va.h>.
+ * (VTVaapiRate), NV12 / P010 upload and coded-buffer readout; the shared
+ * display and the VA-surface CVPixelBufferPool (vaapi_pool.c). The codec parts
+ * (vaapi_h264.c, vaapi_hevc.c) build on these. Only vaapi*.c (and tests)
+ * include <va/va.h>.
  *
  * Device selection, in order: the device the session names (encoder
  * specification, see VTEncoderConfig), the VTCORE_VAAPI_DEVICE environment
@@ -155,7 +156,8 @@ OSStatus vt_vaapi_add_rate_params(VADisplay dpy, VAContextID ctx, VTVaapiBufList
  * into P010 as v << 2 (the exact 8 -> 10 bit mapping, both ranges); P010
  * samples into NV12 rounded to 8 bits. Uses vaDeriveImage, or vaCreateImage
  * + vaPutImage when the driver cannot derive (then remembered in
- * *no_derive). */
+ * *no_derive). Buffers of the backends' own pools skip this (see
+ * vt_vaapi_pool_claim). */
 OSStatus vt_vaapi_upload(VADisplay dpy, VASurfaceID surface, const VTEncoderFrame *frame,
                          int enc_width, int enc_height, Boolean p010, Boolean *no_derive);
 
@@ -171,6 +173,45 @@ OSStatus vt_vaapi_read_coded(VADisplay dpy, VABufferID coded, uint8_t **buf, siz
 OSStatus vt_vaapi_encode_picture(VADisplay dpy, VAContextID ctx, VASurfaceID input,
                                  VTVaapiBufList *list, VABufferID coded, uint8_t **buf, size_t *cap,
                                  size_t *size);
+
+/* ---- Shared displays and the VA-surface pool (vaapi_pool.c) ---- */
+
+/* A display shared by an encoder context and the CVPixelBufferPools it
+ * handed out (their surfaces belong to it): reference counted, closed with
+ * the last reference. */
+typedef struct VTVaapiDevice VTVaapiDevice;
+
+/* Takes over an open display: *d stays usable as a copy of the handles but
+ * must no longer be closed (the device closes it). NULL on allocation
+ * failure (then *d is untouched and still owned by the caller). */
+VTVaapiDevice *vt_vaapi_device_adopt(VTVaapiDisplay *d);
+VTVaapiDevice *vt_vaapi_device_ref(VTVaapiDevice *dev);
+void vt_vaapi_device_unref(VTVaapiDevice *dev); /* NULL-safe */
+/* The device's display handles (owned by the device). */
+const VTVaapiDisplay *vt_vaapi_device_display(const VTVaapiDevice *dev);
+
+/* The create_pool hook of the backends: a pool of `format` (NV12 family for
+ * p010 false, P010 family for p010 true) x width x height CVPixelBuffers
+ * backed by enc_width x enc_height VA surfaces of dev (fourcc NV12 / P010),
+ * mapped with vaDeriveImage + vaMapBuffer while the CPU uses them (see
+ * vaapi_pool.c). Returns noErr (+1 pool), kVTPropertyNotSupportedErr when the
+ * format does not match or the driver cannot derive images,
+ * kVTAllocationFailedErr. */
+OSStatus vt_vaapi_pool_create(VTVaapiDevice *dev, Boolean p010, int enc_width, int enc_height,
+                              uint32_t format, int32_t width, int32_t height,
+                              const void *attributes, struct __CVPixelBufferPool **pool);
+
+/* Whether frame is a buffer of a pool of dev (mapped at planes[0]) with
+ * surfaces of the given depth and size: then the CPU mapping is ended and
+ * *surface is the surface to encode from (the session keeps the buffer, so
+ * the surface is not reused before the frame's output). FALSE otherwise
+ * (upload as usual). */
+Boolean vt_vaapi_pool_claim(VTVaapiDevice *dev, const VTEncoderFrame *frame, Boolean p010,
+                            int enc_width, int enc_height, VASurfaceID *surface);
+
+/* The surface of a pool buffer (a CVPixelBufferRef), VA_INVALID_SURFACE for
+ * any other buffer. For tests and diagnostics. */
+VASurfaceID vt_vaapi_pixel_buffer_surface(const void *pixel_buffer);
 
 /* The backends (also declared in backend.h's registry block). */
 extern const VTEncoderBackend vt_vaapi_h264_backend;

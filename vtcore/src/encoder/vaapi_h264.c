@@ -75,7 +75,8 @@ typedef enum PicType { PIC_IDR, PIC_P, PIC_B } PicType;
 
 /* An accepted input frame waiting in its input surface. */
 typedef struct VaFrame {
-    int surface; /* index into in_surfaces */
+    int surface;       /* index into in_surfaces, -1 = a surface of our pool */
+    VASurfaceID input; /* the surface to encode */
     int64_t pts, duration, index;
     void *opaque;
 } VaFrame;
@@ -90,6 +91,8 @@ typedef struct VaH264Ctx {
     VTEncoderConfig cfg;
     VTEncoderCallbacks cb;
     VTVaapiDisplay disp;
+    VTVaapiDevice *dev; /* owns disp (shared with our pools), NULL = disp is ours */
+    Boolean fresh;      /* no frame since open or flush (reconfigure may reopen) */
     VTVaapiEncCaps caps;
     VAConfigID config;
     VAContextID context;
@@ -356,7 +359,8 @@ static OSStatus build_headers(VaH264Ctx *c) {
 /* ------------------------------------------------------------------ */
 /* Open / close                                                        */
 
-static void ctx_free(VaH264Ctx *c) {
+/* Releases everything c holds (not c itself). */
+static void ctx_clear(VaH264Ctx *c) {
     VADisplay dpy = c->disp.dpy;
     if (dpy) {
         if (c->have_coded)
@@ -370,9 +374,16 @@ static void ctx_free(VaH264Ctx *c) {
         if (c->have_config)
             vaDestroyConfig(dpy, c->config);
     }
-    vt_vaapi_display_close(&c->disp);
+    if (c->dev)
+        vt_vaapi_device_unref(c->dev);
+    else
+        vt_vaapi_display_close(&c->disp);
     vt_free(c->coded_data);
     vt_free(c->avcc);
+}
+
+static void ctx_free(VaH264Ctx *c) {
+    ctx_clear(c);
     vt_free(c);
 }
 
@@ -451,8 +462,9 @@ static OSStatus open_va(VaH264Ctx *c) {
     return noErr;
 }
 
-static OSStatus vaapi_h264_open(const VTEncoderConfig *cfg, const VTEncoderCallbacks *cb,
-                                void **ctx) {
+/* Creates an encoder instance on dev's display (NULL: opens a display). */
+static OSStatus open_instance(const VTEncoderConfig *cfg, const VTEncoderCallbacks *cb,
+                              VTVaapiDevice *dev, void **ctx) {
     VaH264Ctx *c;
     OSStatus st;
     VAProfile cands[3];
@@ -485,6 +497,7 @@ static OSStatus vaapi_h264_open(const VTEncoderConfig *cfg, const VTEncoderCallb
         return kVTAllocationFailedErr;
     c->cfg = *cfg;
     c->cb = *cb;
+    c->fresh = TRUE;
     c->disp.fd = -1;
     c->low_delay = config_low_delay(cfg);
     c->enc_width = (cfg->width + 1) & ~1;
@@ -495,11 +508,21 @@ static OSStatus vaapi_h264_open(const VTEncoderConfig *cfg, const VTEncoderCallb
 
     /* the device is looked up again (not from the cached probe): the
      * specification or the environment may name another one by now */
-    st = vt_vaapi_display_open(config_device(cfg), accept_h264, NULL, FALSE, &c->disp);
-    if (st != noErr) {
-        vt_warn("vaapi: no usable VA-API device");
-        ctx_free(c);
-        return kVTCouldNotCreateInstanceErr;
+    if (dev) {
+        /* a new instance in place of an old one: same display, so the
+         * surfaces of the pools handed out stay encodable without a copy */
+        c->disp = *vt_vaapi_device_display(dev);
+        c->dev = vt_vaapi_device_ref(dev);
+    } else {
+        st = vt_vaapi_display_open(config_device(cfg), accept_h264, NULL, FALSE, &c->disp);
+        if (st != noErr) {
+            vt_warn("vaapi: no usable VA-API device");
+            ctx_free(c);
+            return kVTCouldNotCreateInstanceErr;
+        }
+        /* shared with the pools this context hands out (NULL: no pool, the
+         * session keeps system memory) */
+        c->dev = vt_vaapi_device_adopt(&c->disp);
     }
 
     n_cands = profile_candidates(cfg->profile, cands);
@@ -673,7 +696,7 @@ static OSStatus encode_picture(VaH264Ctx *c, const VaFrame *f, PicType type) {
     VAEncSliceParameterBufferH264 slice;
     VTH264SliceHeader sh;
     VTVaapiBufList bl;
-    VASurfaceID input = c->in_surfaces[f->surface], rec = free_rec_surface(c);
+    VASurfaceID input = f->input, rec = free_rec_surface(c);
     uint8_t rbsp[64], nal[128];
     VTBitWriter bs;
     OSStatus st = noErr;
@@ -886,7 +909,8 @@ static OSStatus encode_picture(VaH264Ctx *c, const VaFrame *f, PicType type) {
 /* Entry points                                                        */
 
 static void release_frame(VaH264Ctx *c, const VaFrame *f) {
-    c->in_used[f->surface] = FALSE;
+    if (f->surface >= 0)
+        c->in_used[f->surface] = FALSE;
 }
 
 /* Encodes frames[0..n) with the given types, in order. On failure every
@@ -981,24 +1005,29 @@ static OSStatus vaapi_h264_encode(void *ctx, const VTEncoderFrame *in) {
         vt_warn("vaapi: pts %" PRId64 " does not increase", in->pts);
         return kVTParameterErr;
     }
+    c->fresh = FALSE;
     if (vt_encoder_fault_check(VTCORE_FAULT_ENCODER_ENCODE))
         return fail_injected(c);
-    for (int i = 0; i < MAX_IN_SURFACES; i++) {
-        if (!c->in_used[i]) {
-            slot = i;
-            break;
+    if (vt_vaapi_pool_claim(c->dev, in, FALSE, c->enc_width, c->enc_height, &f.input)) {
+        /* a buffer of our pool: encoded from its surface, no copy */
+    } else {
+        for (int i = 0; i < MAX_IN_SURFACES; i++) {
+            if (!c->in_used[i]) {
+                slot = i;
+                break;
+            }
         }
+        if (slot < 0) {
+            vt_error("vaapi: no free input surface");
+            return kVTVideoEncoderMalfunctionErr;
+        }
+        st = vt_vaapi_upload(c->disp.dpy, c->in_surfaces[slot], in, c->enc_width, c->enc_height,
+                             FALSE, &c->no_derive);
+        if (st != noErr)
+            return st == kVTAllocationFailedErr ? st : kVTVideoEncoderMalfunctionErr;
+        c->in_used[slot] = TRUE;
+        f.input = c->in_surfaces[slot];
     }
-    if (slot < 0) {
-        vt_error("vaapi: no free input surface");
-        return kVTVideoEncoderMalfunctionErr;
-    }
-    st = vt_vaapi_upload(c->disp.dpy, c->in_surfaces[slot], in, c->enc_width, c->enc_height, FALSE,
-                         &c->no_derive);
-    if (st != noErr)
-        return st == kVTAllocationFailedErr ? st : kVTVideoEncoderMalfunctionErr;
-
-    c->in_used[slot] = TRUE;
     f.surface = slot;
     f.pts = in->pts;
     f.duration = in->duration;
@@ -1051,7 +1080,8 @@ static OSStatus vaapi_h264_encode(void *ctx, const VTEncoderFrame *in) {
     }
     if (st != noErr) {
         /* the current frame was not accepted: forget its pts */
-        c->in_used[slot] = FALSE;
+        if (slot >= 0)
+            c->in_used[slot] = FALSE;
         c->next_index--;
         return st;
     }
@@ -1070,6 +1100,7 @@ static OSStatus vaapi_h264_flush(void *ctx) {
     st = drain_pending(c, NULL);
     if (st != noErr)
         return st;
+    c->fresh = TRUE;
     c->force_next_idr = TRUE;
     return noErr;
 }
@@ -1095,6 +1126,35 @@ static Boolean static_fields_equal(const VTEncoderConfig *a, const VTEncoderConf
 #undef SAME
 }
 
+static OSStatus vaapi_h264_open(const VTEncoderConfig *cfg, const VTEncoderCallbacks *cb,
+                                void **ctx) {
+    return open_instance(cfg, cb, NULL, ctx);
+}
+
+/* A change that needs a new instance, before the first frame or right after
+ * flush(): the new instance replaces c in place on the same display
+ * (VTVaapiDevice), so buffers of the pools c handed out (create_pool) stay
+ * zero-copy input. Returns noErr, kVTPropertyNotSupportedErr when c has no
+ * shareable display (the session then closes and opens an instance itself),
+ * or open()'s error (c unchanged). */
+static OSStatus reopen_in_place(VaH264Ctx *c, const VTEncoderConfig *cfg) {
+    VaH264Ctx *n = NULL;
+    OSStatus st;
+    if (!c->dev)
+        return kVTPropertyNotSupportedErr;
+    st = open_instance(cfg, &c->cb, c->dev, (void **)&n);
+    if (st != noErr) {
+        /* as a failing open of the session's own: c stays as it was */
+        vt_debug("vaapi: new instance on the same display failed (%d)", (int)st);
+        return st == kVTPropertyNotSupportedErr ? kVTCouldNotCreateInstanceErr : st;
+    }
+    ctx_clear(c);
+    *c = *n;
+    vt_free(n);
+    vt_debug("vaapi: new encoder instance on the same display");
+    return noErr;
+}
+
 static OSStatus vaapi_h264_reconfigure(void *ctx, const VTEncoderConfig *cfg) {
     VaH264Ctx *c = ctx;
     OSStatus st;
@@ -1107,7 +1167,9 @@ static OSStatus vaapi_h264_reconfigure(void *ctx, const VTEncoderConfig *cfg) {
         return st;
     if (!static_fields_equal(&c->cfg, cfg)) {
         vt_debug("vaapi: change needs a new encoder instance");
-        return kVTPropertyNotSupportedErr;
+        if (!c->fresh)
+            return kVTPropertyNotSupportedErr; /* drain first (the session flushes) */
+        return reopen_in_place(c, cfg);
     }
     /* The rate-control mode is part of the VA config: it must stay. The SPS
      * (VUI timing) stays too; a new frame rate only reaches rate control. */
@@ -1130,6 +1192,18 @@ static OSStatus vaapi_h264_get_parameter_sets(void *ctx, const uint8_t **sps, si
     *pps = c->pps_nal + 4;
     *pps_size = c->pps_nal_size - 4;
     return noErr;
+}
+
+static OSStatus vaapi_h264_create_pool(void *ctx, uint32_t format, int32_t width, int32_t height,
+                                       const void *attributes, struct __CVPixelBufferPool **pool) {
+    VaH264Ctx *c = ctx;
+    if (!pool)
+        return kVTParameterErr;
+    *pool = NULL;
+    if (!c || c->failed || width != c->cfg.width || height != c->cfg.height)
+        return kVTPropertyNotSupportedErr;
+    return vt_vaapi_pool_create(c->dev, FALSE, c->enc_width, c->enc_height, format, width, height,
+                                attributes, pool);
 }
 
 static void vaapi_h264_close(void *ctx) {
@@ -1159,4 +1233,5 @@ const VTEncoderBackend vt_vaapi_h264_backend = {
     .pending = vaapi_h264_pending,
     .get_parameter_sets = vaapi_h264_get_parameter_sets,
     .close = vaapi_h264_close,
+    .create_pool = vaapi_h264_create_pool,
 };

@@ -59,7 +59,8 @@
 typedef enum PicType { PIC_IDR, PIC_P } PicType;
 
 typedef struct HevcFrame {
-    int surface; /* index into in_surfaces */
+    int surface;       /* index into in_surfaces, -1 = a surface of our pool */
+    VASurfaceID input; /* the surface to encode */
     int64_t pts, duration, index;
     void *opaque;
 } HevcFrame;
@@ -68,6 +69,8 @@ typedef struct HevcCtx {
     VTEncoderConfig cfg;
     VTEncoderCallbacks cb;
     VTVaapiDisplay disp;
+    VTVaapiDevice *dev; /* owns disp (shared with our pools), NULL = disp is ours */
+    Boolean fresh;      /* no frame since open or flush (reconfigure may reopen) */
     VTVaapiEncCaps caps;
     VAConfigID config;
     VAContextID context;
@@ -332,7 +335,8 @@ static OSStatus build_headers(HevcCtx *c) {
 /* ------------------------------------------------------------------ */
 /* Open / close                                                        */
 
-static void ctx_free(HevcCtx *c) {
+/* Releases everything c holds (not c itself). */
+static void ctx_clear(HevcCtx *c) {
     VADisplay dpy = c->disp.dpy;
     if (dpy) {
         if (c->have_coded)
@@ -346,9 +350,16 @@ static void ctx_free(HevcCtx *c) {
         if (c->have_config)
             vaDestroyConfig(dpy, c->config);
     }
-    vt_vaapi_display_close(&c->disp);
+    if (c->dev)
+        vt_vaapi_device_unref(c->dev);
+    else
+        vt_vaapi_display_close(&c->disp);
     vt_free(c->coded_data);
     vt_free(c->out);
+}
+
+static void ctx_free(HevcCtx *c) {
+    ctx_clear(c);
     vt_free(c);
 }
 
@@ -412,8 +423,9 @@ static const char *config_device(const VTEncoderConfig *cfg) {
     return cfg->device;
 }
 
-static OSStatus vaapi_hevc_open(const VTEncoderConfig *cfg, const VTEncoderCallbacks *cb,
-                                void **ctx) {
+/* Creates an encoder instance on dev's display (NULL: opens a display). */
+static OSStatus open_instance(const VTEncoderConfig *cfg, const VTEncoderCallbacks *cb,
+                              VTVaapiDevice *dev, void **ctx) {
     HevcCtx *c;
     OSStatus st;
     Boolean want10, found = FALSE;
@@ -448,17 +460,28 @@ static OSStatus vaapi_hevc_open(const VTEncoderConfig *cfg, const VTEncoderCallb
         return kVTAllocationFailedErr;
     c->cfg = *cfg;
     c->cb = *cb;
+    c->fresh = TRUE;
     c->disp.fd = -1;
     c->low_delay = config_low_delay(cfg);
     c->enc_width = (cfg->width + 15) & ~15;
     c->enc_height = (cfg->height + 15) & ~15;
     vt_vaapi_rate_set_fps(&c->rate, cfg->expected_frame_rate);
 
-    st = vt_vaapi_display_open(config_device(cfg), accept_hevc, NULL, FALSE, &c->disp);
-    if (st != noErr) {
-        vt_warn("vaapi: no usable VA-API HEVC device");
-        ctx_free(c);
-        return kVTCouldNotCreateInstanceErr;
+    if (dev) {
+        /* a new instance in place of an old one: same display, so the
+         * surfaces of the pools handed out stay encodable without a copy */
+        c->disp = *vt_vaapi_device_display(dev);
+        c->dev = vt_vaapi_device_ref(dev);
+    } else {
+        st = vt_vaapi_display_open(config_device(cfg), accept_hevc, NULL, FALSE, &c->disp);
+        if (st != noErr) {
+            vt_warn("vaapi: no usable VA-API HEVC device");
+            ctx_free(c);
+            return kVTCouldNotCreateInstanceErr;
+        }
+        /* shared with the pools this context hands out (NULL: no pool, the
+         * session keeps system memory) */
+        c->dev = vt_vaapi_device_adopt(&c->disp);
     }
 
     lp = cfg->maximize_power_efficiency == 1;
@@ -668,7 +691,7 @@ static OSStatus encode_picture(HevcCtx *c, const HevcFrame *f, PicType type) {
     VAEncSliceParameterBufferHEVC slice;
     VTH265SliceHeader sh;
     VTVaapiBufList bl;
-    VASurfaceID input = c->in_surfaces[f->surface], rec = free_rec_surface(c);
+    VASurfaceID input = f->input, rec = free_rec_surface(c);
     uint8_t rbsp[64], nal[128];
     VTBitWriter bs;
     OSStatus st = noErr;
@@ -838,24 +861,29 @@ static OSStatus vaapi_hevc_encode(void *ctx, const VTEncoderFrame *in) {
         vt_warn("vaapi: pts %" PRId64 " does not increase", in->pts);
         return kVTParameterErr;
     }
+    c->fresh = FALSE;
     if (vt_encoder_fault_check(VTCORE_FAULT_ENCODER_ENCODE)) {
         vt_error("vaapi: encoding failed (injected)");
         c->failed = TRUE;
         return kVTVideoEncoderMalfunctionErr;
     }
-    for (int i = 0; i < N_IN_SURFACES; i++) {
-        if (!c->in_used[i]) {
-            slot = i;
-            break;
+    if (vt_vaapi_pool_claim(c->dev, in, c->ten_bit, c->enc_width, c->enc_height, &f.input)) {
+        /* a buffer of our pool: encoded from its surface, no copy */
+    } else {
+        for (int i = 0; i < N_IN_SURFACES; i++) {
+            if (!c->in_used[i]) {
+                slot = i;
+                break;
+            }
         }
+        if (slot < 0)
+            return kVTVideoEncoderMalfunctionErr;
+        st = vt_vaapi_upload(c->disp.dpy, c->in_surfaces[slot], in, c->enc_width, c->enc_height,
+                             c->ten_bit, &c->no_derive);
+        if (st != noErr)
+            return st == kVTAllocationFailedErr ? st : kVTVideoEncoderMalfunctionErr;
+        f.input = c->in_surfaces[slot];
     }
-    if (slot < 0)
-        return kVTVideoEncoderMalfunctionErr;
-    st = vt_vaapi_upload(c->disp.dpy, c->in_surfaces[slot], in, c->enc_width, c->enc_height,
-                         c->ten_bit, &c->no_derive);
-    if (st != noErr)
-        return st == kVTAllocationFailedErr ? st : kVTVideoEncoderMalfunctionErr;
-
     f.surface = slot;
     f.pts = in->pts;
     f.duration = in->duration;
@@ -878,9 +906,11 @@ static OSStatus vaapi_hevc_encode(void *ctx, const VTEncoderFrame *in) {
         c->last_key_index = f.index;
         c->last_key_pts = f.pts;
     }
-    c->in_used[slot] = TRUE;
+    if (slot >= 0)
+        c->in_used[slot] = TRUE;
     st = encode_picture(c, &f, idr || periodic ? PIC_IDR : PIC_P);
-    c->in_used[slot] = FALSE;
+    if (slot >= 0)
+        c->in_used[slot] = FALSE;
     if (st != noErr) {
         /* the frame was not accepted; the encoder state is unknown now */
         vt_error("vaapi: HEVC encoding failed");
@@ -898,6 +928,7 @@ static OSStatus vaapi_hevc_flush(void *ctx) {
         return kVTParameterErr;
     if (c->failed)
         return kVTVideoEncoderMalfunctionErr;
+    c->fresh = TRUE;
     c->force_next_idr = TRUE;
     return noErr;
 }
@@ -922,6 +953,35 @@ static Boolean static_fields_equal(const VTEncoderConfig *a, const VTEncoderConf
 #undef SAME
 }
 
+static OSStatus vaapi_hevc_open(const VTEncoderConfig *cfg, const VTEncoderCallbacks *cb,
+                                void **ctx) {
+    return open_instance(cfg, cb, NULL, ctx);
+}
+
+/* A change that needs a new instance, before the first frame or right after
+ * flush(): the new instance replaces c in place on the same display
+ * (VTVaapiDevice), so buffers of the pools c handed out (create_pool) stay
+ * zero-copy input. Returns noErr, kVTPropertyNotSupportedErr when c has no
+ * shareable display (the session then closes and opens an instance itself),
+ * or open()'s error (c unchanged). */
+static OSStatus reopen_in_place(HevcCtx *c, const VTEncoderConfig *cfg) {
+    HevcCtx *n = NULL;
+    OSStatus st;
+    if (!c->dev)
+        return kVTPropertyNotSupportedErr;
+    st = open_instance(cfg, &c->cb, c->dev, (void **)&n);
+    if (st != noErr) {
+        /* as a failing open of the session's own: c stays as it was */
+        vt_debug("vaapi: new instance on the same display failed (%d)", (int)st);
+        return st == kVTPropertyNotSupportedErr ? kVTCouldNotCreateInstanceErr : st;
+    }
+    ctx_clear(c);
+    *c = *n;
+    vt_free(n);
+    vt_debug("vaapi: new encoder instance on the same display");
+    return noErr;
+}
+
 static OSStatus vaapi_hevc_reconfigure(void *ctx, const VTEncoderConfig *cfg) {
     HevcCtx *c = ctx;
     OSStatus st;
@@ -934,7 +994,9 @@ static OSStatus vaapi_hevc_reconfigure(void *ctx, const VTEncoderConfig *cfg) {
         return st;
     if (!static_fields_equal(&c->cfg, cfg)) {
         vt_debug("vaapi: change needs a new encoder instance");
-        return kVTPropertyNotSupportedErr;
+        if (!c->fresh)
+            return kVTPropertyNotSupportedErr; /* drain first (the session flushes) */
+        return reopen_in_place(c, cfg);
     }
     st = vt_vaapi_rate_update(&c->rate, cfg, c->caps.rc_modes,
                               (double)(c->enc_width / 16) * (c->enc_height / 16), c->low_delay);
@@ -955,6 +1017,18 @@ static OSStatus vaapi_hevc_get_parameter_sets(void *ctx, const uint8_t **sps, si
     *pps = c->pps_nal + 4;
     *pps_size = c->pps_nal_size - 4;
     return noErr;
+}
+
+static OSStatus vaapi_hevc_create_pool(void *ctx, uint32_t format, int32_t width, int32_t height,
+                                       const void *attributes, struct __CVPixelBufferPool **pool) {
+    HevcCtx *c = ctx;
+    if (!pool)
+        return kVTParameterErr;
+    *pool = NULL;
+    if (!c || c->failed || width != c->cfg.width || height != c->cfg.height)
+        return kVTPropertyNotSupportedErr;
+    return vt_vaapi_pool_create(c->dev, c->ten_bit, c->enc_width, c->enc_height, format, width,
+                                height, attributes, pool);
 }
 
 static void vaapi_hevc_close(void *ctx) {
@@ -980,4 +1054,5 @@ const VTEncoderBackend vt_vaapi_hevc_backend = {
     .pending = vaapi_hevc_pending,
     .get_parameter_sets = vaapi_hevc_get_parameter_sets,
     .close = vaapi_hevc_close,
+    .create_pool = vaapi_hevc_create_pool,
 };

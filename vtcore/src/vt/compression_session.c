@@ -106,6 +106,7 @@ struct OpaqueVTCompressionSession {
     char *device;        /* kVTCoreVideoEncoderSpecification_VAAPIDevice, or NULL */
     CVPixelBufferPoolRef pool;
     Boolean pool_shared;
+    Boolean pool_asked; /* enc_lock: the backend was asked for its own pool */
     CFStringRef encoder_id;
 
     pthread_mutex_t out_lock; /* recursive */
@@ -1411,8 +1412,35 @@ CVPixelBufferPoolRef VTCompressionSessionGetPixelBufferPool(VTCompressionSession
     if (!s)
         return NULL;
     pthread_mutex_lock(&s->enc_lock);
+    Boolean asked = FALSE;
+    if (!s->closed && !s->pool_asked && s->pool_shared && s->backend->create_pool) {
+        /* The backend may encode its own buffers without a copy (VA
+         * surfaces): it needs its encoder instance for that. Asked once; any
+         * refusal keeps the system-memory pool. */
+        s->pool_asked = asked = TRUE;
+        if (ensure_encoder(s) == noErr && s->enc) {
+            size_t w = 0, h = 0;
+            const VTPixelFormatInfo *fmt = vt_pixel_buffer_pool_format(s->pool);
+            vt_pixel_buffer_pool_get_size(s->pool, &w, &h);
+            CVPixelBufferPoolRef own = NULL;
+            OSStatus st = fmt ? s->backend->create_pool(
+                                    s->enc, fmt->fourcc, (int32_t)w, (int32_t)h,
+                                    CVPixelBufferPoolGetPixelBufferAttributes(s->pool), &own)
+                              : kVTPropertyNotSupportedErr;
+            if (st == noErr && own) {
+                CFRelease(s->pool);
+                s->pool = own;
+                vt_debug("VTCompressionSession: the pool's buffers belong to %s",
+                         s->backend->encoder_id);
+            } else if (own) {
+                CFRelease(own);
+            }
+        }
+    }
     CVPixelBufferPoolRef pool = s->closed ? NULL : s->pool;
     pthread_mutex_unlock(&s->enc_lock);
+    if (asked)
+        deliver(s, TRUE); /* opening the encoder may have drained it */
     return pool;
 }
 
