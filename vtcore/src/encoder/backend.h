@@ -54,18 +54,18 @@
  * properties needing a capability the selected backend lacks with
  * kVTPropertyNotSupportedErr. */
 enum {
-    VT_CAP_BFRAMES = 1u << 0,     /* AllowFrameReordering=true yields B-frames */
-    VT_CAP_CBR = 1u << 1,         /* ConstantBitRate */
-    VT_CAP_CRF = 1u << 2,         /* Quality (constant quality) */
-    VT_CAP_LOSSLESS = 1u << 3,    /* Quality = 1.0 is mathematically lossless */
-    VT_CAP_RECONFIG = 1u << 4,    /* live bitrate/quality/keyint changes without drain */
-    VT_CAP_MULTIPASS = 1u << 5,   /* multi-pass storage */
-    VT_CAP_LOW_LATENCY = 1u << 6, /* EnableLowLatencyRateControl, zero frame delay */
-    VT_CAP_DATA_RATE = 1u << 7,   /* DataRateLimits (VBV) */
-    VT_CAP_QP_RANGE = 1u << 8,    /* Min/MaxAllowedFrameQP */
-    VT_CAP_SLICE_BYTES = 1u << 9, /* MaxH264SliceBytes */
-    VT_CAP_OPEN_GOP = 1u << 10,   /* AllowOpenGOP */
-    VT_CAP_ODD_SIZE = 1u << 11,   /* odd width/height accepted (see x264.c) */
+    VT_CAP_BFRAMES = 1u << 0,       /* AllowFrameReordering=true yields B-frames */
+    VT_CAP_CBR = 1u << 1,           /* ConstantBitRate */
+    VT_CAP_CRF = 1u << 2,           /* Quality (constant quality) */
+    VT_CAP_LOSSLESS = 1u << 3,      /* Quality = 1.0 is mathematically lossless */
+    VT_CAP_RECONFIG = 1u << 4,      /* live bitrate/quality/keyint changes without drain */
+    VT_CAP_MULTIPASS = 1u << 5,     /* multi-pass storage */
+    VT_CAP_LOW_LATENCY = 1u << 6,   /* EnableLowLatencyRateControl, zero frame delay */
+    VT_CAP_DATA_RATE = 1u << 7,     /* DataRateLimits (VBV) */
+    VT_CAP_QP_RANGE = 1u << 8,      /* Min/MaxAllowedFrameQP */
+    VT_CAP_SLICE_BYTES = 1u << 9,   /* MaxH264SliceBytes */
+    VT_CAP_OPEN_GOP = 1u << 10,     /* AllowOpenGOP */
+    VT_CAP_ODD_SIZE = 1u << 11,     /* odd width/height accepted (see x264.c) */
     VT_CAP_COPIES_INPUT = 1u << 12, /* encode() copies the frame's pixels: the
                                      * planes are not read after it returns */
 };
@@ -208,6 +208,11 @@ typedef struct VTEncoderFrame {
     int64_t duration;       /* in config timescale, <= 0 = unknown */
     Boolean force_keyframe; /* kVTEncodeFrameOptionKey_ForceKeyFrame */
     void *opaque;           /* returned untouched with this frame's output */
+    /* The CVPixelBufferRef the frame comes from (identity, not retained;
+     * the session holds it until the output), or NULL. When the context's
+     * takes_buffer() accepted it, planes[] are NULL and strides 0: the
+     * backend reads the buffer's device memory itself. */
+    const void *pixel_buffer;
 } VTEncoderFrame;
 
 typedef enum VTFrameType {
@@ -317,6 +322,12 @@ typedef struct VTEncoderBackend {
      * allow it (the session keeps its own pool), kVTAllocationFailedErr. */
     OSStatus (*create_pool)(void *ctx, uint32_t format, int32_t width, int32_t height,
                             const void *attributes, struct __CVPixelBufferPool **pool);
+    /* Optional (NULL = never). TRUE when ctx's next encode() reads
+     * `pixel_buffer` (a CVPixelBufferRef of a pool ctx made with
+     * create_pool) from its device memory: the session then passes it
+     * without mapping its planes for the CPU. Called under the session's
+     * lock right before that encode(); may end the buffer's CPU mapping. */
+    Boolean (*takes_buffer)(void *ctx, const void *pixel_buffer);
 } VTEncoderBackend;
 
 /* --- configuration helpers (backend.c) --- */

@@ -559,6 +559,8 @@ Boolean vt_vaapi_frame_valid(const VTEncoderFrame *f, int32_t width, int32_t hei
     planes = i420 ? 3 : 2;
     if (f->plane_count != planes)
         return FALSE;
+    if (f->pixel_buffer && !f->planes[0])
+        return !i420; /* read from a pool surface (takes_buffer) */
     for (int i = 0; i < planes; i++) {
         size_t need = i == 0 ? w : i420 ? cw : 2 * cw;
         if (p010)

@@ -209,6 +209,13 @@ OSStatus vt_vaapi_pool_create(VTVaapiDevice *dev, Boolean p010, int enc_width, i
 Boolean vt_vaapi_pool_claim(VTVaapiDevice *dev, const VTEncoderFrame *frame, Boolean p010,
                             int enc_width, int enc_height, VASurfaceID *surface);
 
+/* The takes_buffer hook of the backends: TRUE when pixel_buffer is a buffer
+ * of a pool of dev with surfaces of the given depth and size that is not
+ * locked read-write; its CPU mapping (if any) is ended, so the encoder can
+ * read vt_vaapi_pixel_buffer_surface() directly. */
+Boolean vt_vaapi_pool_take(VTVaapiDevice *dev, const void *pixel_buffer, Boolean p010,
+                           int enc_width, int enc_height);
+
 /* The surface of a pool buffer (a CVPixelBufferRef), VA_INVALID_SURFACE for
  * any other buffer. For tests and diagnostics. */
 VASurfaceID vt_vaapi_pixel_buffer_surface(const void *pixel_buffer);

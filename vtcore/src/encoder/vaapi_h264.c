@@ -977,6 +977,8 @@ static Boolean frame_valid(const VaH264Ctx *c, const VTEncoderFrame *f) {
     planes = nv12 ? 2 : 3;
     if (f->plane_count != planes)
         return FALSE;
+    if (f->pixel_buffer && !f->planes[0])
+        return nv12; /* read from a pool surface (takes_buffer) */
     for (int i = 0; i < planes; i++) {
         size_t need = i == 0 ? w : nv12 ? 2 * cw : cw;
         if (!f->planes[i] || f->strides[i] < need)
@@ -1008,7 +1010,12 @@ static OSStatus vaapi_h264_encode(void *ctx, const VTEncoderFrame *in) {
     c->fresh = FALSE;
     if (vt_encoder_fault_check(VTCORE_FAULT_ENCODER_ENCODE))
         return fail_injected(c);
-    if (vt_vaapi_pool_claim(c->dev, in, FALSE, c->enc_width, c->enc_height, &f.input)) {
+    if (in->pixel_buffer && !in->planes[0]) {
+        /* takes_buffer() accepted it: a buffer of our pool, by identity */
+        f.input = vt_vaapi_pixel_buffer_surface(in->pixel_buffer);
+        if (f.input == VA_INVALID_SURFACE)
+            return kVTParameterErr;
+    } else if (vt_vaapi_pool_claim(c->dev, in, FALSE, c->enc_width, c->enc_height, &f.input)) {
         /* a buffer of our pool: encoded from its surface, no copy */
     } else {
         for (int i = 0; i < MAX_IN_SURFACES; i++) {
@@ -1194,6 +1201,12 @@ static OSStatus vaapi_h264_get_parameter_sets(void *ctx, const uint8_t **sps, si
     return noErr;
 }
 
+static Boolean vaapi_h264_takes_buffer(void *ctx, const void *pixel_buffer) {
+    VaH264Ctx *c = ctx;
+    return c && !c->failed &&
+           vt_vaapi_pool_take(c->dev, pixel_buffer, FALSE, c->enc_width, c->enc_height);
+}
+
 static OSStatus vaapi_h264_create_pool(void *ctx, uint32_t format, int32_t width, int32_t height,
                                        const void *attributes, struct __CVPixelBufferPool **pool) {
     VaH264Ctx *c = ctx;
@@ -1234,4 +1247,5 @@ const VTEncoderBackend vt_vaapi_h264_backend = {
     .get_parameter_sets = vaapi_h264_get_parameter_sets,
     .close = vaapi_h264_close,
     .create_pool = vaapi_h264_create_pool,
+    .takes_buffer = vaapi_h264_takes_buffer,
 };

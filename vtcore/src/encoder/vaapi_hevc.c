@@ -867,7 +867,12 @@ static OSStatus vaapi_hevc_encode(void *ctx, const VTEncoderFrame *in) {
         c->failed = TRUE;
         return kVTVideoEncoderMalfunctionErr;
     }
-    if (vt_vaapi_pool_claim(c->dev, in, c->ten_bit, c->enc_width, c->enc_height, &f.input)) {
+    if (in->pixel_buffer && !in->planes[0]) {
+        /* takes_buffer() accepted it: a buffer of our pool, by identity */
+        f.input = vt_vaapi_pixel_buffer_surface(in->pixel_buffer);
+        if (f.input == VA_INVALID_SURFACE)
+            return kVTParameterErr;
+    } else if (vt_vaapi_pool_claim(c->dev, in, c->ten_bit, c->enc_width, c->enc_height, &f.input)) {
         /* a buffer of our pool: encoded from its surface, no copy */
     } else {
         for (int i = 0; i < N_IN_SURFACES; i++) {
@@ -1019,6 +1024,12 @@ static OSStatus vaapi_hevc_get_parameter_sets(void *ctx, const uint8_t **sps, si
     return noErr;
 }
 
+static Boolean vaapi_hevc_takes_buffer(void *ctx, const void *pixel_buffer) {
+    HevcCtx *c = ctx;
+    return c && !c->failed &&
+           vt_vaapi_pool_take(c->dev, pixel_buffer, c->ten_bit, c->enc_width, c->enc_height);
+}
+
 static OSStatus vaapi_hevc_create_pool(void *ctx, uint32_t format, int32_t width, int32_t height,
                                        const void *attributes, struct __CVPixelBufferPool **pool) {
     HevcCtx *c = ctx;
@@ -1055,4 +1066,5 @@ const VTEncoderBackend vt_vaapi_hevc_backend = {
     .get_parameter_sets = vaapi_hevc_get_parameter_sets,
     .close = vaapi_hevc_close,
     .create_pool = vaapi_hevc_create_pool,
+    .takes_buffer = vaapi_hevc_takes_buffer,
 };

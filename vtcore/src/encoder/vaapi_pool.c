@@ -20,10 +20,13 @@
  *    CVPixelBufferUnlockBaseAddress unmaps (vaUnmapBuffer, vaDestroyImage).
  *    Base addresses are NULL while the buffer is not locked, and may change
  *    from one lock to the next;
- *  - vtcore's internal plane accessors map too (the compression session
- *    reads the planes when it wraps the buffer); the backend then
- *    recognises the buffer by its mapping (vt_vaapi_pool_claim), unmaps it
- *    and encodes from the surface directly: no copy, no vaPutImage;
+ *  - the compression session asks the encoder first (takes_buffer ->
+ *    vt_vaapi_pool_take): a buffer of the encoder's own pools is passed by
+ *    identity, never mapped by the session, and encoded from its surface:
+ *    no copy, no vaPutImage, no CPU mapping per frame. vtcore's internal
+ *    plane accessors map too; a frame given with plane pointers (direct
+ *    backend callers) is still recognised by its mapping
+ *    (vt_vaapi_pool_claim);
  *  - the compression session retains the buffer until the frame's output
  *    callback, so the surface is not handed out again while the encoder may
  *    still read it; released buffers return their surface to the pool's free
@@ -407,6 +410,23 @@ Boolean vt_vaapi_pool_claim(VTVaapiDevice *dev, const VTEncoderFrame *frame, Boo
     if (!pb || !vt_pixel_buffer_external_unmap(pb))
         return FALSE;
     *surface = id;
+    return TRUE;
+}
+
+Boolean vt_vaapi_pool_take(VTVaapiDevice *dev, const void *pixel_buffer, Boolean p010,
+                           int enc_width, int enc_height) {
+    CVPixelBufferRef pb = (CVPixelBufferRef)pixel_buffer;
+    const VaSlot *s;
+    if (!dev || !pb)
+        return FALSE;
+    s = vt_pixel_buffer_external_refcon(pb, &buf_ops);
+    if (!s || s->pool->dev != dev || s->pool->p010 != p010 || s->pool->enc_width != enc_width ||
+        s->pool->enc_height != enc_height)
+        return FALSE;
+    /* mapped: end the mapping so the surface holds what the CPU wrote; a
+     * read-write lock held now means the CPU may still be writing */
+    if (vt_pixel_buffer_external_is_mapped(pb) && !vt_pixel_buffer_external_unmap(pb))
+        return FALSE;
     return TRUE;
 }
 

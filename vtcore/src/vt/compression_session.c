@@ -810,6 +810,7 @@ static void wrap_buffer(CVPixelBufferRef pb, VTEncoderFrame *ef) {
     ef->width = (int32_t)CVPixelBufferGetWidth(pb);
     ef->height = (int32_t)CVPixelBufferGetHeight(pb);
     ef->plane_count = (int)n;
+    ef->pixel_buffer = pb;
     for (unsigned i = 0; i < 3; i++) {
         ef->planes[i] = i < n ? data[i] : NULL;
         ef->strides[i] = i < n ? stride[i] : 0;
@@ -904,7 +905,10 @@ static int wanted_depth(CS *s) {
     return p == VT_HEVC_PROFILE_MAIN10 ? 10 : p == VT_HEVC_PROFILE_MAIN ? 8 : 0;
 }
 
-/* Prepares ef from pb, converting into *converted (+1) when needed. */
+/* Prepares ef from pb, converting into *converted (+1) when needed. A
+ * native buffer is only identified (ef->pixel_buffer, no planes): EncodeFrame
+ * maps it with wrap_buffer() once the encoder is known, unless the encoder
+ * reads it from device memory (takes_buffer). */
 static OSStatus prepare_input(CS *s, CVPixelBufferRef pb, VTEncoderFrame *ef,
                               CVPixelBufferRef *converted) {
     const VTPixelFormatInfo *fmt = vt_pixel_buffer_format(pb);
@@ -916,7 +920,11 @@ static OSStatus prepare_input(CS *s, CVPixelBufferRef pb, VTEncoderFrame *ef,
     uint32_t target;
     if (format_is_native(s->backend, fmt->fourcc) && depth_ok(fmt, depth) &&
         w == (size_t)s->width && h == (size_t)s->height) {
-        wrap_buffer(pb, ef);
+        ef->pixel_format = fmt->fourcc;
+        ef->width = (int32_t)w;
+        ef->height = (int32_t)h;
+        ef->plane_count = (int)CVPixelBufferGetPlaneCount(pb);
+        ef->pixel_buffer = pb;
         target = fmt->fourcc;
     } else {
         target = choose_target(s->backend, fmt, depth);
@@ -1565,9 +1573,17 @@ OSStatus VTCompressionSessionEncodeFrame(VTCompressionSessionRef session,
     converted = NULL;
     inflight_link(s, fr);
 
-    CVPixelBufferLockBaseAddress(imageBuffer, kCVPixelBufferLock_ReadOnly);
+    /* A native buffer: read from device memory by the encoder (a buffer of
+     * its own VA-surface pool: not mapped for the CPU at all), else mapped. */
+    Boolean device_read =
+        !fr->converted && s->backend->takes_buffer && s->backend->takes_buffer(s->enc, imageBuffer);
+    if (!fr->converted && !device_read)
+        wrap_buffer(imageBuffer, &ef);
+    if (!device_read)
+        CVPixelBufferLockBaseAddress(imageBuffer, kCVPixelBufferLock_ReadOnly);
     st = s->backend->encode(s->enc, &ef);
-    CVPixelBufferUnlockBaseAddress(imageBuffer, kCVPixelBufferLock_ReadOnly);
+    if (!device_read)
+        CVPixelBufferUnlockBaseAddress(imageBuffer, kCVPixelBufferLock_ReadOnly);
     if (st != noErr) {
         /* Not accepted: no output will come for it. */
         if (inflight_contains(s, fr))
