@@ -49,8 +49,37 @@ enum
   PROP_MIN_QP,
   PROP_MAX_QP,
   PROP_ENCODER_ID,
+  PROP_THREADS,
+  PROP_SPEED_PRESET,
+  PROP_TUNE,
   N_PROPERTIES
 };
+
+/* speed-preset: x264enc's values and nicks (1 = ultrafast ... 10 = placebo),
+ * 0 = let vtcore choose from realtime (x264enc's 0 is "no preset"). */
+typedef enum
+{
+  GST_VTC_ENC_SPEED_PRESET_AUTO = 0,
+  GST_VTC_ENC_SPEED_PRESET_ULTRAFAST,
+  GST_VTC_ENC_SPEED_PRESET_SUPERFAST,
+  GST_VTC_ENC_SPEED_PRESET_VERYFAST,
+  GST_VTC_ENC_SPEED_PRESET_FASTER,
+  GST_VTC_ENC_SPEED_PRESET_FAST,
+  GST_VTC_ENC_SPEED_PRESET_MEDIUM,
+  GST_VTC_ENC_SPEED_PRESET_SLOW,
+  GST_VTC_ENC_SPEED_PRESET_SLOWER,
+  GST_VTC_ENC_SPEED_PRESET_VERYSLOW,
+  GST_VTC_ENC_SPEED_PRESET_PLACEBO,
+} GstVtcEncSpeedPreset;
+
+/* tune: x264enc's flags (bits and nicks). */
+typedef enum
+{
+  GST_VTC_ENC_TUNE_NONE = 0,
+  GST_VTC_ENC_TUNE_STILLIMAGE = 1 << 0,
+  GST_VTC_ENC_TUNE_FASTDECODE = 1 << 1,
+  GST_VTC_ENC_TUNE_ZEROLATENCY = 1 << 2,
+} GstVtcEncTune;
 
 static GParamSpec *properties[N_PROPERTIES];
 
@@ -67,6 +96,10 @@ static GParamSpec *properties[N_PROPERTIES];
 #define DEFAULT_ENTROPY_MODE                   GST_VTC_ENC_ENTROPY_AUTO
 #define DEFAULT_MIN_QP                         0
 #define DEFAULT_MAX_QP                         51
+#define DEFAULT_THREADS                        0
+#define DEFAULT_SPEED_PRESET                   GST_VTC_ENC_SPEED_PRESET_AUTO
+#define DEFAULT_TUNE                           GST_VTC_ENC_TUNE_NONE
+#define VTC_MAX_THREADS                        128
 
 /* Properties vtcore applies to a running session without draining it (its
  * VT_PROP_LIVE keys: AverageBitRate, ConstantBitRate, DataRateLimits,
@@ -91,6 +124,9 @@ typedef struct
   GstVtcEncEntropyMode entropy_mode;
   guint min_qp;
   guint max_qp;
+  guint threads;
+  GstVtcEncSpeedPreset speed_preset;
+  guint tune; /* GstVtcEncTune flags */
 } GstVtcEncSettings;
 
 /* One VT output callback, queued for the streaming thread. */
@@ -232,6 +268,72 @@ gst_vtc_enc_entropy_mode_get_type (void)
     g_once_init_leave (&type, t);
   }
   return type;
+}
+
+#define GST_TYPE_VTC_ENC_SPEED_PRESET (gst_vtc_enc_speed_preset_get_type ())
+static GType
+gst_vtc_enc_speed_preset_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    { GST_VTC_ENC_SPEED_PRESET_AUTO,
+        "Chosen by vtcore (medium; veryfast with realtime)", "auto" },
+    { GST_VTC_ENC_SPEED_PRESET_ULTRAFAST, "ultrafast", "ultrafast" },
+    { GST_VTC_ENC_SPEED_PRESET_SUPERFAST, "superfast", "superfast" },
+    { GST_VTC_ENC_SPEED_PRESET_VERYFAST, "veryfast", "veryfast" },
+    { GST_VTC_ENC_SPEED_PRESET_FASTER, "faster", "faster" },
+    { GST_VTC_ENC_SPEED_PRESET_FAST, "fast", "fast" },
+    { GST_VTC_ENC_SPEED_PRESET_MEDIUM, "medium", "medium" },
+    { GST_VTC_ENC_SPEED_PRESET_SLOW, "slow", "slow" },
+    { GST_VTC_ENC_SPEED_PRESET_SLOWER, "slower", "slower" },
+    { GST_VTC_ENC_SPEED_PRESET_VERYSLOW, "veryslow", "veryslow" },
+    { GST_VTC_ENC_SPEED_PRESET_PLACEBO, "placebo", "placebo" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstVtcEncSpeedPreset", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+#define GST_TYPE_VTC_ENC_TUNE (gst_vtc_enc_tune_get_type ())
+static GType
+gst_vtc_enc_tune_get_type (void)
+{
+  static GType type = 0;
+  static const GFlagsValue values[] = {
+    { GST_VTC_ENC_TUNE_STILLIMAGE, "Still image", "stillimage" },
+    { GST_VTC_ENC_TUNE_FASTDECODE, "Fast decode", "fastdecode" },
+    { GST_VTC_ENC_TUNE_ZEROLATENCY, "Zero latency", "zerolatency" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_flags_register_static ("GstVtcEncTune", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+/* "stillimage,zerolatency" for kVTCoreCompressionPropertyKey_X264Tune, or
+ * NULL for no flag. Free with g_free. */
+static gchar *
+gst_vtc_enc_tune_string (guint tune)
+{
+  GFlagsClass *klass = g_type_class_ref (GST_TYPE_VTC_ENC_TUNE);
+  GString *str = g_string_new (NULL);
+
+  for (guint i = 0; i < klass->n_values; i++) {
+    if (tune & klass->values[i].value) {
+      if (str->len)
+        g_string_append_c (str, ',');
+      g_string_append (str, klass->values[i].value_nick);
+    }
+  }
+  g_type_class_unref (klass);
+  return g_string_free (str, str->len == 0);
 }
 
 static void gst_vtc_enc_finalize (GObject *object);
@@ -426,6 +528,40 @@ gst_vtc_enc_class_init (GstVtcEncClass *klass)
       "EncoderID of the encoder in use (NULL when stopped)", NULL,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * GstVtcEnc:threads:
+   *
+   * Encoder worker threads (kVTCoreCompressionPropertyKey_ThreadCount, a
+   * vtcore extension); 0 = automatic. As x264enc's threads. Hardware
+   * encoders ignore it.
+   */
+  properties[PROP_THREADS] = g_param_spec_uint ("threads", "Threads",
+      "Encoder worker threads (0 = automatic; vtcore.ThreadCount)", 0,
+      VTC_MAX_THREADS, DEFAULT_THREADS, flags);
+
+  /**
+   * GstVtcEnc:speed-preset:
+   *
+   * x264 preset (kVTCoreCompressionPropertyKey_X264Preset), with x264enc's
+   * names and values; auto = chosen by vtcore from realtime. The other
+   * properties (bitrate, entropy-mode, allow-frame-reordering, ...) apply
+   * on top of it. Hardware encoders ignore it.
+   */
+  properties[PROP_SPEED_PRESET] = g_param_spec_enum ("speed-preset",
+      "Speed preset", "x264 preset (vtcore.X264Preset); auto = from realtime",
+      GST_TYPE_VTC_ENC_SPEED_PRESET, DEFAULT_SPEED_PRESET, flags);
+
+  /**
+   * GstVtcEnc:tune:
+   *
+   * x264 tunings (kVTCoreCompressionPropertyKey_X264Tune), x264enc's flags:
+   * stillimage, fastdecode, zerolatency (zero frame delay). Hardware
+   * encoders ignore it.
+   */
+  properties[PROP_TUNE]
+      = g_param_spec_flags ("tune", "Tune", "x264 tunings (vtcore.X264Tune)",
+          GST_TYPE_VTC_ENC_TUNE, DEFAULT_TUNE, flags);
+
   g_object_class_install_properties (gobject_class, N_PROPERTIES, properties);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
@@ -446,6 +582,8 @@ gst_vtc_enc_class_init (GstVtcEncClass *klass)
 
   gst_type_mark_as_plugin_api (GST_TYPE_VTC_ENC_RATE_CONTROL, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_VTC_ENC_ENTROPY_MODE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_VTC_ENC_SPEED_PRESET, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_VTC_ENC_TUNE, 0);
 }
 
 static void
@@ -483,6 +621,9 @@ gst_vtc_enc_init (GstVtcEnc *self)
   s->entropy_mode = DEFAULT_ENTROPY_MODE;
   s->min_qp = DEFAULT_MIN_QP;
   s->max_qp = DEFAULT_MAX_QP;
+  s->threads = DEFAULT_THREADS;
+  s->speed_preset = DEFAULT_SPEED_PRESET;
+  s->tune = DEFAULT_TUNE;
 
   g_mutex_init (&self->queue_lock);
   g_queue_init (&self->queue);
@@ -693,6 +834,15 @@ gst_vtc_enc_set_property (GObject *object, guint prop_id, const GValue *value,
     case PROP_MAX_QP:
       s->max_qp = g_value_get_uint (value);
       break;
+    case PROP_THREADS:
+      s->threads = g_value_get_uint (value);
+      break;
+    case PROP_SPEED_PRESET:
+      s->speed_preset = g_value_get_enum (value);
+      break;
+    case PROP_TUNE:
+      s->tune = g_value_get_flags (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       GST_OBJECT_UNLOCK (self);
@@ -763,6 +913,15 @@ gst_vtc_enc_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_ENCODER_ID:
       g_value_set_string (value, self->encoder_id);
+      break;
+    case PROP_THREADS:
+      g_value_set_uint (value, s->threads);
+      break;
+    case PROP_SPEED_PRESET:
+      g_value_set_enum (value, s->speed_preset);
+      break;
+    case PROP_TUNE:
+      g_value_set_flags (value, s->tune);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1183,6 +1342,50 @@ gst_vtc_enc_apply_property (GstVtcEnc *self, VTCompressionSessionRef session,
         status = gst_vtc_session_set_int32 (session,
             kVTCompressionPropertyKey_MaxAllowedFrameQP, s->max_qp);
       break;
+    case PROP_THREADS:
+      *key_name = "vtcore.ThreadCount";
+      if (s->threads > 0 || !creating)
+        status = gst_vtc_session_set_int32 (session,
+            kVTCoreCompressionPropertyKey_ThreadCount, (gint32) s->threads);
+      break;
+    case PROP_SPEED_PRESET:
+      *key_name = "vtcore.X264Preset";
+      if (s->speed_preset != GST_VTC_ENC_SPEED_PRESET_AUTO) {
+        GEnumClass *klass = g_type_class_ref (GST_TYPE_VTC_ENC_SPEED_PRESET);
+        GEnumValue *ev = g_enum_get_value (klass, s->speed_preset);
+        CFStringRef str = ev ? gst_vtc_cf_string (ev->value_nick) : NULL;
+
+        g_type_class_unref (klass);
+
+        status = str ? VTSessionSetProperty (session,
+                     kVTCoreCompressionPropertyKey_X264Preset, str)
+                     : kVTAllocationFailedErr;
+        if (str)
+          CFRelease (str);
+      } else if (!creating) {
+        status = VTSessionSetProperty (session,
+            kVTCoreCompressionPropertyKey_X264Preset, NULL);
+      }
+      break;
+    case PROP_TUNE: {
+      gchar *tune = gst_vtc_enc_tune_string (s->tune);
+
+      *key_name = "vtcore.X264Tune";
+      if (tune) {
+        CFStringRef str = gst_vtc_cf_string (tune);
+
+        status = str ? VTSessionSetProperty (session,
+                     kVTCoreCompressionPropertyKey_X264Tune, str)
+                     : kVTAllocationFailedErr;
+        if (str)
+          CFRelease (str);
+      } else if (!creating) {
+        status = VTSessionSetProperty (session,
+            kVTCoreCompressionPropertyKey_X264Tune, NULL);
+      }
+      g_free (tune);
+      break;
+    }
     default:
       break;
   }
@@ -1202,6 +1405,9 @@ static const guint session_props[] = {
   PROP_DATA_RATE_LIMITS,
   PROP_MIN_QP,
   PROP_MAX_QP,
+  PROP_THREADS,
+  PROP_SPEED_PRESET,
+  PROP_TUNE,
 };
 
 /* Colour, PAR and frame rate from the input caps -> session properties. */
@@ -1458,6 +1664,9 @@ gst_vtc_enc_create_session (GstVtcEnc *self)
    * when more frames are seen pending. */
   if (delay >= 0)
     gst_vtc_enc_update_latency (self, (guint) delay);
+  else if ((s.tune & GST_VTC_ENC_TUNE_ZEROLATENCY) && self->encoder_id
+      && strstr (self->encoder_id, "x264"))
+    gst_vtc_enc_update_latency (self, 0); /* x264's zerolatency tune */
   else
     gst_vtc_enc_update_latency (self, reordering ? 3 : (s.realtime ? 0 : 1));
 

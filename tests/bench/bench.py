@@ -230,6 +230,39 @@ def x264enc_desc(recipe, h, name="enc", threads=None, preset=None):
             f"aud=false option-string=scenecut=0{th}")
 
 
+# Encoding rows (section 3): the same x264 preset, tune and thread count on
+# both sides, through vtenc's speed-preset / tune / threads (vtcore's
+# X264Preset / X264Tune / ThreadCount keys) and x264enc's properties of the
+# same names. name -> (preset, zerolatency, threads; 0 = auto)
+ENC_PRESETS = ("ultrafast", "veryfast", "medium")
+ENC_RECIPES = {}
+for _p in ENC_PRESETS:
+    for _zl in (False, True):
+        for _t in (0, 1):
+            ENC_RECIPES[_p + ("-zl" if _zl else "") + ("-t1" if _t else "")] = (_p, _zl, _t)
+
+
+def enc_common(zl, threads):
+    tune = " tune=zerolatency" if zl else ""
+    th = f" threads={threads}" if threads else ""
+    return tune + th
+
+
+def vtenc_enc_desc(recipe, h, name="enc"):
+    preset, zl, threads = ENC_RECIPES[recipe]
+    return (f"vtenc name={name} encoder=x264 bitrate={BITRATE[h]} "
+            f"speed-preset={preset}{enc_common(zl, threads)}")
+
+
+def x264enc_enc_desc(recipe, h, name="enc"):
+    preset, zl, threads = ENC_RECIPES[recipe]
+    # vtcore's rate control mapping: ABR with VBV maxrate = bitrate, buffer
+    # 2 s (1 s with zero delay), infinite keyint, no scene cuts, no AUD.
+    return (f"x264enc name={name} speed-preset={preset}{enc_common(zl, threads)} "
+            f"bitrate={BITRATE[h]} vbv-buf-capacity={1000 if zl else 2000} "
+            f"key-int-max={X264_KEYINT_INFINITE} aud=false option-string=scenecut=0")
+
+
 def build_rows(args, R, frames, quick):
     rows = []
     n_enc = args.enc_frames
@@ -263,31 +296,22 @@ def build_rows(args, R, frames, quick):
         res_list = [720, 1080]
         for h in res_list:
             path = frames.get("i420", h)
-            for recipe in RECIPES:
+            for recipe in ENC_RECIPES:
                 if quick and h == 1080 and recipe.startswith("medium"):
                     continue  # the slowest rows; the full run has them
                 s = src_desc(path, "i420", h, nbuf=n_enc)
-                ours = f"{s} ! {vtenc_desc(recipe, h)} ! fakesink name=sink"
-                peer = f"{s} ! {x264enc_desc(recipe, h)} ! fakesink name=sink"
+                ours = f"{s} ! {vtenc_enc_desc(recipe, h)} ! fakesink name=sink"
+                peer = f"{s} ! {x264enc_enc_desc(recipe, h)} ! fakesink name=sink"
                 rows.append(Row("encode", f"{h}p {recipe}",
                                 [("vtenc", lambda d=ours: R.gst(d, what="vtenc")),
                                  ("x264enc", lambda d=peer: R.gst(d, what="x264enc"))],
                                 h=h, recipe=recipe, target=1.0, src=path,
-                                q_ours=(f"{s} ! {vtenc_desc(recipe, h)} ! h264parse ! "
+                                q_ours=(f"{s} ! {vtenc_enc_desc(recipe, h)} ! h264parse ! "
                                         "video/x-h264,stream-format=byte-stream ! "
                                         "filesink name=sink location={out}"),
-                                q_peer=(f"{s} ! {x264enc_desc(recipe, h)} ! "
+                                q_peer=(f"{s} ! {x264enc_enc_desc(recipe, h)} ! "
                                         "video/x-h264,stream-format=byte-stream ! "
                                         "filesink name=sink location={out}")))
-            if not quick:
-                # x264enc settings vtenc cannot select (no property for them)
-                for label, kw in (("ultrafast", {"preset": "ultrafast"}),
-                                  ("veryfast threads=1", {"threads": 1}),
-                                  ("medium threads=1", {"threads": 1, "preset": "medium"})):
-                    peer = f"{s} ! {x264enc_desc('veryfast', h, **kw)} ! fakesink name=sink"
-                    rows.append(Row("encode-peer-only", f"{h}p {label}",
-                                    [("x264enc", lambda d=peer: R.gst(d, what="x264enc"))],
-                                    h=h, recipe=label))
 
     if want("e2e"):
         h = 1080
@@ -550,9 +574,11 @@ def summarize(rows, transfer, args):
     if enc:
         md.append("## 3. Encoding: vtenc vs x264enc, identical x264 settings\n")
         md.append(f"{args.enc_frames} I420 frames per run, ABR {BITRATE[720]} kbit/s (720p) / "
-                  f"{BITRATE[1080]} kbit/s (1080p), x264 threads auto (vtenc cannot select "
-                  "another count, see below). fps median (min-max). 'settings' compares the "
-                  "x264_param2string of the encoder each element opened (LD_PRELOAD shim).\n")
+                  f"{BITRATE[1080]} kbit/s (1080p). Recipe = x264 preset, '-zl' = "
+                  "tune=zerolatency, '-t1' = threads=1 (else threads auto), given to both "
+                  "elements with the same property names (vtenc: speed-preset, tune, threads). "
+                  "fps median (min-max). 'settings' compares the x264_param2string of the "
+                  "encoder each element opened (LD_PRELOAD shim).\n")
         md.append("| res | recipe | vtenc fps | x264enc fps | ratio | CPU ms/frame v/x | "
                   "frames out v/x | kbit/s v/x | PSNR dB v/x | peak RSS MB v/x | x264 settings |")
         md.append("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -582,11 +608,6 @@ def summarize(rows, transfer, args):
                             f"{fmt(ratio, 2)}x fps; CPU {fmt(cr, 2)}x", ok))
             targets.append((f"peak RSS vtenc {r.meta['h']}p {r.meta['recipe']}", "<= x264enc",
                             f"{fmt(ra)} vs {fmt(rb)} MB", ra <= rb))
-        peer_only = [r for r in rows if r.section == "encode-peer-only"]
-        if peer_only:
-            md.append("\nx264enc with settings vtenc cannot select (no vtenc property): " +
-                      ", ".join(f"{r.name} {fmt(stat(r.results['x264enc'], 'fps')[0])} fps"
-                                for r in peer_only))
         md.append("")
 
     # 4. end to end

@@ -264,6 +264,9 @@ static const struct
   { "entropy-mode", "cavlc", FALSE },
   { "min-qp", "10", FALSE },
   { "max-qp", "40", FALSE },
+  { "threads", "1", FALSE },
+  { "speed-preset", "ultrafast", FALSE },
+  { "tune", "fastdecode+zerolatency", FALSE },
 };
 
 GST_START_TEST (test_properties_round_trip)
@@ -656,6 +659,117 @@ GST_START_TEST (test_latency)
 
 GST_END_TEST;
 
+/* entropy_coding_mode_flag of the first PPS in avcC codec_data, -1 if
+ * there is none. */
+static gint
+avcc_pps_entropy (const GstBuffer *codec_data)
+{
+  GstMapInfo map;
+  gint flag = -1;
+
+  fail_unless (gst_buffer_map ((GstBuffer *) codec_data, &map, GST_MAP_READ));
+  if (map.size > 6) {
+    gsize pos = 6;
+    guint n_sps = map.data[5] & 0x1f;
+
+    for (guint i = 0; i < n_sps && pos + 2 <= map.size; i++)
+      pos += 2 + ((map.data[pos] << 8) | map.data[pos + 1]);
+    if (pos + 4 < map.size && map.data[pos] >= 1) {
+      const guint8 *pps = map.data + pos + 4; /* count, length, header */
+      gsize bits = (map.size - (pos + 4)) * 8, bit = 0;
+
+      /* two ue(v): pic_parameter_set_id, seq_parameter_set_id */
+      for (guint k = 0; k < 2 && bit < bits; k++) {
+        guint zeros = 0;
+
+        while (bit < bits && !((pps[bit / 8] >> (7 - bit % 8)) & 1)) {
+          zeros++;
+          bit++;
+        }
+        bit += 1 + zeros;
+      }
+      if (bit < bits)
+        flag = (pps[bit / 8] >> (7 - bit % 8)) & 1;
+    }
+  }
+  gst_buffer_unmap ((GstBuffer *) codec_data, &map);
+  return flag;
+}
+
+/* speed-preset reaches x264 (ultrafast: CAVLC; medium: CABAC), tune
+ * zerolatency alone gives zero delay, threads=1 encodes; the enum and flags
+ * types do not clash with x264enc's. */
+GST_START_TEST (test_x264_settings)
+{
+  static const struct
+  {
+    const gchar *props;
+    gint entropy;
+  } cases[] = {
+    { "encoder=x264 speed-preset=ultrafast threads=1", 0 },
+    { "encoder=x264 speed-preset=medium", 1 },
+    { "encoder=x264 speed-preset=ultrafast tune=zerolatency", 0 },
+  };
+  GParamSpec *spec;
+  GstElement *enc;
+
+  enc = gst_element_factory_make ("vtenc", NULL);
+  spec
+      = g_object_class_find_property (G_OBJECT_GET_CLASS (enc), "speed-preset");
+  fail_unless_equals_string (g_type_name (spec->value_type),
+      "GstVtcEncSpeedPreset");
+  spec = g_object_class_find_property (G_OBJECT_GET_CLASS (enc), "tune");
+  fail_unless_equals_string (g_type_name (spec->value_type), "GstVtcEncTune");
+  gst_object_unref (enc);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstVideoInfo info;
+    GstHarness *hr = new_encoder (cases[i].props, "I420", 320, 240,
+        "video/x-h264,stream-format=avc,profile=high", &info);
+    GstBus *bus = harness_add_bus (hr);
+    GstCaps *caps;
+    const GValue *cd;
+
+    push_frames (hr, &info, 0, 5, TRUE, TRUE);
+    fail_unless_equals_int (gst_harness_buffers_received (hr), 5);
+    caps = gst_pad_get_current_caps (hr->sinkpad);
+    fail_unless (caps != NULL);
+    cd = gst_structure_get_value (gst_caps_get_structure (caps, 0),
+        "codec_data");
+    fail_unless (cd != NULL);
+    fail_unless_equals_int (avcc_pps_entropy (gst_value_get_buffer (cd)),
+        cases[i].entropy);
+    gst_caps_unref (caps);
+    fail_if (bus_has_message (bus, GST_MESSAGE_WARNING, NULL, NULL),
+        "%s: warning posted", cases[i].props);
+    fail_if (bus_has_message (bus, GST_MESSAGE_ERROR, NULL, NULL));
+    gst_element_set_bus (hr->element, NULL);
+    gst_object_unref (bus);
+    gst_harness_teardown (hr);
+  }
+
+  /* tune=zerolatency on its own: latency 0, one output per input */
+  {
+    GstVideoInfo info;
+    GstHarness *hr = new_encoder ("encoder=x264 speed-preset=medium "
+                                  "tune=zerolatency",
+        "I420", 320, 240, "video/x-h264", &info);
+    GstElement *e = harness_encoder (hr);
+    gboolean reordering = TRUE;
+
+    for (guint i = 0; i < 6; i++)
+      fail_unless_equals_int (push_frames (hr, &info, i, 1, TRUE, FALSE),
+          i + 1);
+    fail_unless_equals_uint64 (gst_harness_query_latency (hr), 0);
+    g_object_get (e, "allow-frame-reordering", &reordering, NULL);
+    fail_if (reordering, "zerolatency reports B-frames");
+    gst_object_unref (e);
+    gst_harness_teardown (hr);
+  }
+}
+
+GST_END_TEST;
+
 /* Sends a caps event straight to the element's sink pad: unlike
  * gst_pad_push_event (which reports a sticky event as stored), this returns
  * what the element made of it. */
@@ -967,6 +1081,7 @@ vtenc_suite (void)
       G_N_ELEMENTS (drain_configs));
   tcase_add_test (tc, test_resolution_change);
   tcase_add_test (tc, test_latency);
+  tcase_add_test (tc, test_x264_settings);
   tcase_add_test (tc, test_bad_caps);
   tcase_add_loop_test (tc, test_odd_size_refused, 0, G_N_ELEMENTS (odd_sizes));
   tcase_add_test (tc, test_odd_size_caps_change);

@@ -93,6 +93,45 @@ CF_EXPORT long vtcore_debug_fail_encoder(int what, long nth);
  * encoders ignore it. */
 CF_EXPORT const CFStringRef kVTCoreVideoEncoderSpecification_VAAPIDevice;
 
+/* Compression session property keys (vtcore extensions, not in Apple's
+ * VideoToolbox). They exist so that a VTCompressionSession can be given
+ * exactly the x264 settings another x264 client (x264enc, ffmpeg) uses.
+ * Listed by VTSessionCopySupportedPropertyDictionary for every encoder;
+ * VTSessionCopyProperty returns the value set (+1), or NULL while unset.
+ * Setting NULL restores the default. Values set before the first frame are
+ * used when the encoder opens; a change after the first frame is applied at
+ * the next frame by draining the encoder and opening a new instance (the
+ * next frame is a key frame), as for every non-live VideoToolbox property.
+ * VTSessionSetProperty returns noErr, kVTParameterErr (wrong type or value),
+ * kVTInvalidSessionErr. */
+
+/* "vtcore.ThreadCount": CFNumber, encoder worker threads, 0..128; 0 (the
+ * default) = automatic (x264: its own count for the machine). Hardware
+ * (VA-API) encoders ignore it. */
+CF_EXPORT const CFStringRef kVTCoreCompressionPropertyKey_ThreadCount;
+
+/* "vtcore.X264Preset": CFString, an x264 preset name: "ultrafast",
+ * "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
+ * "veryslow" or "placebo" (x264's numeric aliases are refused). Replaces the
+ * preset vtcore derives from RealTime / PrioritizeEncodingSpeedOverQuality /
+ * MaximizePowerEfficiency; the other VideoToolbox properties (bit rate,
+ * profile, entropy mode, frame reordering, ...) still apply on top, as x264
+ * options applied after the preset. Unset (default): derived as before.
+ * VA-API encoders ignore it. (In a vtcore built without x264 any
+ * non-empty name of at most 15 bytes is accepted, and ignored.) */
+CF_EXPORT const CFStringRef kVTCoreCompressionPropertyKey_X264Preset;
+
+/* "vtcore.X264Tune": CFString, x264 tune names separated by commas
+ * ("film", "animation", "grain", "stillimage", "psnr", "ssim",
+ * "fastdecode", "zerolatency"; at most one of the first six, as x264
+ * requires), at most 63 bytes, no spaces. "zerolatency" gives zero frame
+ * delay, exactly as the VideoToolbox ways of asking for it (MaxFrameDelayCount
+ * 0, RealTime with AllowFrameReordering false): x264's zerolatency tune,
+ * constant-frame-rate input, 1 s of VBV buffer with AverageBitRate. When the
+ * VideoToolbox properties ask for zero delay "zerolatency" is added to the
+ * list. VA-API encoders ignore it. */
+CF_EXPORT const CFStringRef kVTCoreCompressionPropertyKey_X264Tune;
+
 CF_EXTERN_C_END
 
 #endif /* VTCORE_VTCORE_H */

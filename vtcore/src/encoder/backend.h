@@ -122,6 +122,11 @@ typedef struct VTDataRateLimit {
 
 #define VT_MAX_DATA_RATE_LIMITS 2
 
+/* Sizes (terminating NUL included) of VTEncoderConfig.x264_preset and
+ * x264_tune: longer values are refused when the property is set. */
+#define VT_X264_PRESET_MAX 16
+#define VT_X264_TUNE_MAX   64
+
 /* Everything a backend needs to know to encode, as plain C values. Always
  * start from vt_encoder_config_init(); "unset" values are documented per
  * field. */
@@ -164,7 +169,14 @@ typedef struct VTEncoderConfig {
     int8_t maximize_power_efficiency; /* tri-state */
     Boolean low_latency_rate_control; /* encoder specification EnableLowLatencyRateControl */
     int32_t max_slice_bytes;          /* MaxH264SliceBytes, 0 = no limit */
-    int32_t threads;                  /* worker threads, 0 = automatic */
+    int32_t threads;                  /* worker threads, 0 = automatic
+                                         (kVTCoreCompressionPropertyKey_ThreadCount) */
+    /* x264 backend only (others ignore them): the client's x264 preset name
+     * and tune list (kVTCoreCompressionPropertyKey_X264Preset / _X264Tune),
+     * "" = unset (vtcore chooses from the VideoToolbox properties). Plain
+     * arrays so that configurations compare with memcmp. */
+    char x264_preset[VT_X264_PRESET_MAX];
+    char x264_tune[VT_X264_TUNE_MAX];
 
     /* --- VUI: colour and geometry --- */
     int16_t colour_primaries; /* H.273 code points, VT_UNSET = unspecified */
@@ -386,6 +398,15 @@ extern const VTEncoderBackend vt_vaapi_hevc_backend;
 #endif
 #if HAVE_X264
 extern const VTEncoderBackend vt_x264_backend;
+
+/* x264.c: whether x264 accepts `name` as a preset (one of x264_preset_names)
+ * and `tune` as a tune list (names of x264_tune_names separated by ',', at
+ * most one of the psy tunes, as x264_param_default_preset checks). The
+ * session validates kVTCoreCompressionPropertyKey_X264Preset / _X264Tune with
+ * them when they are set, so x264's headers stay inside x264.c. NULL and ""
+ * are not valid. */
+Boolean vt_x264_preset_is_valid(const char *name);
+Boolean vt_x264_tune_is_valid(const char *tune);
 #endif
 
 #endif /* VTCORE_ENCODER_BACKEND_H */

@@ -12,11 +12,23 @@
  *           "veryfast"; =false with RealTime -> "faster".
  *           MaximizePowerEfficiency=true -> one step faster (never "ultrafast",
  *           which would silently drop CABAC and the 8x8 transform).
+ *           kVTCoreCompressionPropertyKey_X264Preset (a vtcore extension)
+ *           replaces this choice with the client's x264 preset name.
  *  tune     "zerolatency" (no lookahead, no B-frames, sliced threads, CFR rate
  *           control, i.e. zero frame delay) when EnableLowLatencyRateControl,
  *           MaxFrameDelayCount=0, or RealTime=true with
  *           AllowFrameReordering=false. A positive MaxFrameDelayCount M trims
  *           lookahead, B-frames and threading until x264's delay is <= M.
+ *           kVTCoreCompressionPropertyKey_X264Tune: the client's tune list,
+ *           given to x264_param_default_preset with the preset ("zerolatency"
+ *           is appended when the properties above ask for zero delay; a list
+ *           naming zerolatency counts as such a request: CFR input, 1 s VBV
+ *           buffer). The VideoToolbox properties are then applied on top, as
+ *           without it.
+ *           Preset and tune are not live: a change after the first frame
+ *           drains the encoder and opens a new instance.
+ *  threads  kVTCoreCompressionPropertyKey_ThreadCount (0 = x264's automatic
+ *           count): i_threads; not live either.
  *  rate     ConstantBitRate      -> ABR + VBV (maxrate = rate, 1 s buffer) + filler.
  *           AverageBitRate       -> ABR with VBV maxrate = the bitrate (the only
  *                                   mode in which x264 can change the bitrate
@@ -262,9 +274,80 @@ static int choose_preset(const VTEncoderConfig *cfg) {
     return idx;
 }
 
+/* ---- client-chosen preset and tune (vtcore extension keys) ---- */
+
+static Boolean name_in_list(const char *name, size_t len, const char *const *list) {
+    for (; *list; list++) {
+        if (strlen(*list) == len && memcmp(*list, name, len) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+Boolean vt_x264_preset_is_valid(const char *name) {
+    return name && name[0] && strlen(name) < VT_X264_PRESET_MAX &&
+           name_in_list(name, strlen(name), x264_preset_names);
+}
+
+Boolean vt_x264_tune_is_valid(const char *tune) {
+    if (!tune || !tune[0] || strlen(tune) >= VT_X264_TUNE_MAX)
+        return FALSE;
+    /* names of x264_tune_names separated by single commas; at most one of
+     * the psy tunes (x264 itself only warns and ignores the second one) */
+    static const char *const psy[] = {"film", "animation", "grain", "stillimage",
+                                      "psnr", "ssim",      NULL};
+    int n_psy = 0;
+    for (const char *t = tune;;) {
+        const char *end = strchr(t, ',');
+        size_t len = end ? (size_t)(end - t) : strlen(t);
+        if (len == 0 || !name_in_list(t, len, x264_tune_names))
+            return FALSE;
+        if (name_in_list(t, len, psy) && ++n_psy > 1)
+            return FALSE;
+        if (!end)
+            break;
+        t = end + 1;
+    }
+    x264_param_t p;
+    return x264_param_default_preset(&p, "medium", tune) == 0;
+}
+
+static Boolean config_low_delay(const VTEncoderConfig *cfg);
+
+/* The preset: the client's (X264Preset), else the one the VideoToolbox
+ * properties select. */
+static const char *config_preset(const VTEncoderConfig *cfg) {
+    return cfg->x264_preset[0] ? cfg->x264_preset : x264_preset_names[choose_preset(cfg)];
+}
+
+static Boolean tune_has(const char *tune, const char *name) {
+    size_t n = strlen(name);
+    for (const char *t = tune; t && *t;) {
+        const char *end = strchr(t, ',');
+        size_t len = end ? (size_t)(end - t) : strlen(t);
+        if (len == n && memcmp(t, name, n) == 0)
+            return TRUE;
+        t = end ? end + 1 : NULL;
+    }
+    return FALSE;
+}
+
+/* The tune list: the client's (X264Tune), plus "zerolatency" when the
+ * VideoToolbox properties ask for zero delay. Written to buf; NULL = none. */
+static const char *config_tune(const VTEncoderConfig *cfg, char *buf, size_t size) {
+    Boolean zl = config_low_delay(cfg) && !tune_has(cfg->x264_tune, "zerolatency");
+    if (!cfg->x264_tune[0])
+        return zl ? "zerolatency" : NULL;
+    snprintf(buf, size, "%s%s", cfg->x264_tune, zl ? ",zerolatency" : "");
+    return buf;
+}
+
+/* Zero frame delay: asked for through the VideoToolbox properties, or by
+ * the client's tune list naming zerolatency. */
 static Boolean config_low_delay(const VTEncoderConfig *cfg) {
     return cfg->low_latency_rate_control || cfg->max_frame_delay_count == 0 ||
-           (cfg->realtime == 1 && !cfg->allow_frame_reordering);
+           (cfg->realtime == 1 && !cfg->allow_frame_reordering) ||
+           tune_has(cfg->x264_tune, "zerolatency");
 }
 
 static Boolean profile_is_baseline_family(VTH264Profile p) {
@@ -342,8 +425,9 @@ static void fps_to_rational(double fps, uint32_t *num, uint32_t *den) {
 static OSStatus map_config(const VTEncoderConfig *cfg, const X264Timing *tm, int vfr,
                            x264_param_t *p) {
     const Boolean low_delay = config_low_delay(cfg);
-    const char *preset = x264_preset_names[choose_preset(cfg)];
-    if (x264_param_default_preset(p, preset, low_delay ? "zerolatency" : NULL) < 0)
+    char tune_buf[VT_X264_TUNE_MAX + 16];
+    if (x264_param_default_preset(p, config_preset(cfg),
+                                  config_tune(cfg, tune_buf, sizeof(tune_buf))) < 0)
         return kVTParameterErr;
 
     /* picture */
@@ -945,8 +1029,10 @@ static OSStatus open_encoder(X264Ctx *c) {
         c->pad_height = need_pad ? p.i_height : 0;
     }
     take_headers(c, sps, sps_size, pps, pps_size, c->inflight_count == 0);
-    vt_debug("x264: opened %dx%d preset %s%s, delay %d, rc %d, fps %u/%u%s", p.i_width, p.i_height,
-             x264_preset_names[choose_preset(&c->cfg)], low_delay ? " zerolatency" : "", delay,
+    char tune_buf[VT_X264_TUNE_MAX + 16];
+    const char *tune = config_tune(&c->cfg, tune_buf, sizeof(tune_buf));
+    vt_debug("x264: opened %dx%d preset %s%s%s, delay %d, rc %d, fps %u/%u%s", p.i_width,
+             p.i_height, config_preset(&c->cfg), tune ? " tune " : "", tune ? tune : "", delay,
              (int)c->rc_kind, p.i_fps_num, p.i_fps_den, c->cfr ? " (CFR)" : "");
     return noErr;
 }
@@ -1230,6 +1316,7 @@ static Boolean static_fields_equal(const VTEncoderConfig *a, const VTEncoderConf
            SAME(colour_primaries) && SAME(transfer_characteristics) && SAME(matrix_coefficients) &&
            SAME(full_range) && SAME(sar_width) && SAME(sar_height) && SAME(max_slice_bytes) &&
            SAME(multipass) && SAME(multipass_stats_path) &&
+           strcmp(a->x264_preset, b->x264_preset) == 0 && strcmp(a->x264_tune, b->x264_tune) == 0 &&
            (a->pixel_format == b->pixel_format || !b->pixel_format ||
             format_is_full_range(a->pixel_format) == format_is_full_range(b->pixel_format));
 #undef SAME

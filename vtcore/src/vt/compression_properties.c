@@ -16,18 +16,25 @@
  * encoder and reopening it (docs/compression.md).
  *
  * Also here: the value lists (profiles/levels, entropy modes, colour tags)
- * and the H.264 level limits (Table A-1).
+ * and the H.264 level limits (Table A-1), and vtcore's extension keys
+ * kVTCoreCompressionPropertyKey_ThreadCount / _X264Preset / _X264Tune
+ * (<vtcore/vtcore.h>). Those rows have no storage in VTCompressionConfig:
+ * compression_session.c keeps their values (cs_will_set stores a value the
+ * engine accepted, the class's copy_dynamic hook reads it back).
  */
 #include "config.h"
 
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <CoreMedia/CMFormatDescription.h>
 #include <CoreVideo/CVImageBuffer.h>
 #include <VideoToolbox/VTCompressionProperties.h>
 #include <VideoToolbox/VTErrors.h>
+
+#include <vtcore/vtcore.h>
 
 #include "cf/cf_internal.h"
 #include "encoder/backend.h"
@@ -241,6 +248,39 @@ static OSStatus validate_clean_aperture(const VTPropertySpec *row, CFTypeRef val
     return noErr;
 }
 
+/* ---- vtcore extension keys ---- */
+
+VT_DEFINE_CONST_STRING(kVTCoreCompressionPropertyKey_ThreadCount, "vtcore.ThreadCount");
+VT_DEFINE_CONST_STRING(kVTCoreCompressionPropertyKey_X264Preset, "vtcore.X264Preset");
+VT_DEFINE_CONST_STRING(kVTCoreCompressionPropertyKey_X264Tune, "vtcore.X264Tune");
+
+/* X264Preset: one of x264's preset names (checked by x264.c, which alone
+ * sees x264.h); without x264 any short non-empty string (ignored). */
+static OSStatus validate_x264_preset(const VTPropertySpec *row, CFTypeRef value) {
+    const char *name = vt_cfstring_cstr(value);
+    (void)row;
+    if (!name[0] || strlen(name) >= VT_X264_PRESET_MAX)
+        return kVTParameterErr;
+#if HAVE_X264
+    if (!vt_x264_preset_is_valid(name))
+        return kVTParameterErr;
+#endif
+    return noErr;
+}
+
+/* X264Tune: comma-separated x264 tune names (checked by x264.c). */
+static OSStatus validate_x264_tune(const VTPropertySpec *row, CFTypeRef value) {
+    const char *tune = vt_cfstring_cstr(value);
+    (void)row;
+    if (!tune[0] || strlen(tune) >= VT_X264_TUNE_MAX)
+        return kVTParameterErr;
+#if HAVE_X264
+    if (!vt_x264_tune_is_valid(tune))
+        return kVTParameterErr;
+#endif
+    return noErr;
+}
+
 /* ---- the table ---- */
 
 #define CFG(f)  offsetof(VTCompressionConfig, f)
@@ -250,6 +290,9 @@ static OSStatus validate_clean_aperture(const VTPropertySpec *row, CFTypeRef val
 #define SER     (VT_PROP_SERIALIZABLE)
 #define OPT     (VT_PROP_NULLABLE)
 #define NOSTORE .offset = VT_PROP_NO_STORAGE
+
+/* Largest kVTCoreCompressionPropertyKey_ThreadCount (x264's X264_THREAD_MAX). */
+#define VT_CS_MAX_THREADS 128
 
 /* clang-format off */
 static const VTPropertySpec compression_rows[] = {
@@ -345,6 +388,20 @@ static const VTPropertySpec compression_rows[] = {
       .flags = SER, .type_id = VT_TYPE_ID_DICTIONARY, .validate = validate_pixel_aspect_ratio },
     { KEY(CleanAperture),    .kind = VT_PROP_CFTYPE, .offset = CFG(clean_aperture),
       .flags = LIVE | SER, .type_id = VT_TYPE_ID_DICTIONARY, .validate = validate_clean_aperture },
+
+    /* ---- vtcore extensions (values kept by compression_session.c) ---- */
+    { .key = &kVTCoreCompressionPropertyKey_ThreadCount, .kind = VT_PROP_INT32, NOSTORE,
+      .flags = SER, .min = 0, .max = VT_CS_MAX_THREADS,
+      .doc = "vtcore extension: encoder worker threads, 0 = automatic. Not live: a change "
+             "after the first frame drains the encoder and opens a new one." },
+    { .key = &kVTCoreCompressionPropertyKey_X264Preset, .kind = VT_PROP_CFTYPE, NOSTORE,
+      .flags = SER, .type_id = VT_TYPE_ID_STRING, .validate = validate_x264_preset,
+      .doc = "vtcore extension: x264 preset name (ultrafast ... placebo), applied before the "
+             "VideoToolbox properties. Ignored by hardware encoders." },
+    { .key = &kVTCoreCompressionPropertyKey_X264Tune, .kind = VT_PROP_CFTYPE, NOSTORE,
+      .flags = SER, .type_id = VT_TYPE_ID_STRING, .validate = validate_x264_tune,
+      .doc = "vtcore extension: x264 tune names separated by commas (film, ..., zerolatency). "
+             "Ignored by hardware encoders." },
 };
 /* clang-format on */
 

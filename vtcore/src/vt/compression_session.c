@@ -95,6 +95,13 @@ typedef struct CSFrame {
 struct OpaqueVTCompressionSession {
     VTSessionBase base; /* MUST be first */
     VTCompressionConfig config;
+    /* vtcore extension properties (base.lock), rows without storage in
+     * VTCompressionConfig: stored by cs_will_set, read by cs_copy_dynamic.
+     * 0 / "" = unset. */
+    int32_t ext_thread_count;
+    Boolean ext_thread_count_set;
+    char ext_x264_preset[VT_X264_PRESET_MAX];
+    char ext_x264_tune[VT_X264_TUNE_MAX];
 
     /* fixed at creation */
     int32_t width, height;
@@ -175,6 +182,7 @@ typedef struct OpaqueVTCompressionSession CS;
 static void cs_finalize(CFTypeRef obj);
 static OSStatus cs_will_set(VTSessionBase *base, const VTPropertySpec *row, CFTypeRef value);
 static OSStatus cs_did_set(VTSessionBase *base, const VTPropertySpec *row);
+static OSStatus cs_copy_dynamic(VTSessionBase *base, const VTPropertySpec *row, CFTypeRef *out);
 
 static void *cs_config(VTSessionBase *base) {
     return &((CS *)base)->config;
@@ -194,6 +202,7 @@ static const VTSessionClass vt_compression_session_class = {
     .config = cs_config,
     .will_set = cs_will_set,
     .did_set = cs_did_set,
+    .copy_dynamic = cs_copy_dynamic,
 };
 
 static CS *cs_from_ref(CFTypeRef ref) {
@@ -525,6 +534,15 @@ static void on_backend_output(void *user, const VTEncodedFrame *f) {
 /* ------------------------------------------------------------------ */
 /* Configuration: VTCompressionConfig -> VTEncoderConfig               */
 
+/* The client's x264 options that rule B-frames out: preset ultrafast, tune
+ * zerolatency (x264 backend only: the others ignore these keys). */
+static Boolean x264_options_forbid_reordering(const VTEncoderBackend *be, const char *preset,
+                                              const char *tune) {
+    if (!be->encoder_id || !strstr(be->encoder_id, "x264"))
+        return FALSE;
+    return strcmp(preset, "ultrafast") == 0 || strstr(tune, "zerolatency") != NULL;
+}
+
 static int32_t tri(const VTOptBool *b) {
     return b->set ? (b->value ? 1 : 0) : VT_UNSET;
 }
@@ -597,6 +615,9 @@ static void build_config(CS *s, VTEncoderConfig *cfg) {
     cfg->low_latency_rate_control = s->low_latency;
     cfg->device = s->device;
     cfg->max_slice_bytes = c->max_slice_bytes;
+    cfg->threads = s->ext_thread_count;
+    memcpy(cfg->x264_preset, s->ext_x264_preset, sizeof(cfg->x264_preset));
+    memcpy(cfg->x264_tune, s->ext_x264_tune, sizeof(cfg->x264_tune));
 
     cfg->colour_primaries = colour_code(&c->color_primaries, s->att_primaries);
     cfg->transfer_characteristics = colour_code(&c->transfer_function, s->att_transfer);
@@ -787,7 +808,8 @@ static OSStatus ensure_encoder(CS *s) {
     s->applied_derived_seq = s->derived_seq;
     s->reorder_possible =
         reorder_possible(be, cfg.allow_frame_reordering, cfg.allow_temporal_compression,
-                         cfg.profile, cfg.max_frame_delay_count, cfg.low_latency_rate_control);
+                         cfg.profile, cfg.max_frame_delay_count, cfg.low_latency_rate_control) &&
+        !x264_options_forbid_reordering(be, cfg.x264_preset, cfg.x264_tune);
     if (!s->extensions || !CFEqual(ext, s->extensions)) {
         if (s->extensions)
             CFRelease(s->extensions);
@@ -984,9 +1006,55 @@ static Boolean row_is(const VTPropertySpec *row, const CFStringRef *key) {
     return row->key == key;
 }
 
+/* Stores the value of a vtcore extension row (value already converted and
+ * validated by the engine; NULL = back to unset). The engine's own store is
+ * a no-op for these rows and nothing after this hook can refuse the value
+ * (cs_did_set accepts them), so the value is final here. */
+static void store_extension(CS *s, const VTPropertySpec *row, CFTypeRef value) {
+    if (row_is(row, &kVTCoreCompressionPropertyKey_ThreadCount)) {
+        int32_t n = 0;
+        s->ext_thread_count_set = value && vt_cf_get_int32(value, &n);
+        s->ext_thread_count = s->ext_thread_count_set ? n : 0;
+    } else {
+        Boolean preset = row_is(row, &kVTCoreCompressionPropertyKey_X264Preset);
+        char *dst = preset ? s->ext_x264_preset : s->ext_x264_tune;
+        size_t size = preset ? sizeof(s->ext_x264_preset) : sizeof(s->ext_x264_tune);
+        snprintf(dst, size, "%s", value ? vt_cfstring_cstr(value) : "");
+    }
+}
+
+static Boolean row_is_extension(const VTPropertySpec *row) {
+    return row_is(row, &kVTCoreCompressionPropertyKey_ThreadCount) ||
+           row_is(row, &kVTCoreCompressionPropertyKey_X264Preset) ||
+           row_is(row, &kVTCoreCompressionPropertyKey_X264Tune);
+}
+
+static OSStatus cs_copy_dynamic(VTSessionBase *base, const VTPropertySpec *row, CFTypeRef *out) {
+    CS *s = (CS *)base;
+    *out = NULL;
+    if (row_is(row, &kVTCoreCompressionPropertyKey_ThreadCount)) {
+        if (s->ext_thread_count_set) {
+            *out = CFNumberCreate(NULL, kCFNumberSInt32Type, &s->ext_thread_count);
+            return *out ? noErr : kVTAllocationFailedErr;
+        }
+        return noErr;
+    }
+    const char *v = row_is(row, &kVTCoreCompressionPropertyKey_X264Preset) ? s->ext_x264_preset
+                    : row_is(row, &kVTCoreCompressionPropertyKey_X264Tune) ? s->ext_x264_tune
+                                                                           : "";
+    if (!v[0])
+        return noErr;
+    *out = CFStringCreateWithCString(NULL, v, kCFStringEncodingUTF8);
+    return *out ? noErr : kVTAllocationFailedErr;
+}
+
 static OSStatus cs_will_set(VTSessionBase *base, const VTPropertySpec *row, CFTypeRef value) {
     CS *s = (CS *)base;
     int32_t v;
+    if (row_is_extension(row)) {
+        store_extension(s, row, value);
+        return noErr;
+    }
     if (row_is(row, &kVTCompressionPropertyKey_MultiPassStorage) &&
         __atomic_load_n(&s->pass_active, __ATOMIC_ACQUIRE)) {
         vt_debug("VTCompressionSession: MultiPassStorage cannot change during a pass");
@@ -1092,7 +1160,8 @@ OSStatus vt_cs_get_allow_frame_reordering(VTSessionBase *base, const VTPropertyS
                                 : VT_H264_PROFILE_AUTO;
     Boolean on =
         reorder_possible(s->backend, c->allow_frame_reordering, c->allow_temporal_compression,
-                         profile, c->max_frame_delay_count, s->low_latency);
+                         profile, c->max_frame_delay_count, s->low_latency) &&
+        !x264_options_forbid_reordering(s->backend, s->ext_x264_preset, s->ext_x264_tune);
     *out = CFRetain(on ? kCFBooleanTrue : kCFBooleanFalse);
     return noErr;
 }
