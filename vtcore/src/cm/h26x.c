@@ -110,20 +110,7 @@ static int h264_parse_sps_rbsp(VTBitReader *br, VTCMH264SPS *s) {
 
     s->chroma_format_idc = 1;
     s->bit_depth_luma = s->bit_depth_chroma = 8;
-    switch (s->profile_idc) {
-    case 100:
-    case 110:
-    case 122:
-    case 244:
-    case 44:
-    case 83:
-    case 86:
-    case 118:
-    case 128:
-    case 138:
-    case 139:
-    case 134:
-    case 135:
+    if (vt_h264_profile_has_chroma_info(s->profile_idc)) {
         s->chroma_format_idc = vt_br_read_ue(br);
         if (s->chroma_format_idc > 3)
             return VT_H26X_INVALID;
@@ -144,9 +131,6 @@ static int h264_parse_sps_rbsp(VTBitReader *br, VTCMH264SPS *s) {
                 if (vt_br_read_bit(br))
                     h264_skip_scaling_list(br, i < 6 ? 16 : 64);
         }
-        break;
-    default:
-        break;
     }
     if (br->error)
         return VT_H26X_INVALID;

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cm/h264_profile.h"
+
 enum {
     VT_H26X_OK = 0,
     VT_H26X_INVALID = -1,

@@ -12,6 +12,7 @@
 
 #include <VideoToolbox/VTErrors.h>
 
+#include "cm/h264_profile.h"
 #include "encoder/h264.h"
 
 /* ------------------------------------------------------------------ */
@@ -297,27 +298,6 @@ static const uint8_t sar_table[17][2] = {
     {80, 33}, {18, 11}, {15, 11}, {64, 33}, {160, 99}, {4, 3},   {3, 2},   {2, 1},
 };
 
-static int profile_has_chroma_info(unsigned p) {
-    switch (p) {
-    case 100:
-    case 110:
-    case 122:
-    case 244:
-    case 44:
-    case 83:
-    case 86:
-    case 118:
-    case 128:
-    case 138:
-    case 139:
-    case 134:
-    case 135:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 static void parse_vui(BitReader *br, VTH264SPSInfo *s) {
     s->aspect_ratio_present = (Boolean)br_bit(br);
     if (s->aspect_ratio_present) {
@@ -391,7 +371,7 @@ OSStatus vt_h264_parse_sps(const uint8_t *nal, size_t size, VTH264SPSInfo *out) 
     s.chroma_format_idc = 1;
     s.bit_depth_luma = s.bit_depth_chroma = 8;
     Boolean separate_colour_plane = FALSE;
-    if (profile_has_chroma_info(s.profile_idc)) {
+    if (vt_h264_profile_has_chroma_info(s.profile_idc)) {
         s.chroma_format_idc = br_ue(&br);
         if (s.chroma_format_idc > 3)
             return kVTParameterErr;
@@ -617,7 +597,7 @@ OSStatus vt_h264_avcc_config_build(const uint8_t *sps, size_t sps_size, const ui
         return kVTParameterErr;
     if ((pps[0] & 0x1f) != VT_H264_NAL_PPS)
         return kVTParameterErr;
-    int ext = profile_has_chroma_info(info.profile_idc);
+    int ext = vt_h264_profile_has_chroma_info(info.profile_idc);
     size_t need = 6 + 2 + sps_size + 1 + 2 + pps_size + (ext ? 4 : 0);
     *out_size = need;
     if (!dst)

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "cm/h264_profile.h"
 #include "encoder/h264_bitwriter.h"
 
 /* ---- bit writer --------------------------------------------------------- */
@@ -279,27 +280,6 @@ void vt_h264_vui_set_sar(VTH264VUI *vui, unsigned sar_width, unsigned sar_height
     vui->sar_height = (uint16_t)(sar_height ? sar_height : 1);
 }
 
-static int is_high_family(unsigned profile_idc) {
-    switch (profile_idc) {
-    case 100:
-    case 110:
-    case 122:
-    case 244:
-    case 44:
-    case 83:
-    case 86:
-    case 118:
-    case 128:
-    case 138:
-    case 139:
-    case 134:
-    case 135:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 static void write_hrd(VTBitWriter *bs, const VTH264HRD *h) {
     vt_bs_write_ue(bs, 0); /* cpb_cnt_minus1 */
     vt_bs_write(bs, 4, h->bit_rate_scale);
@@ -388,7 +368,7 @@ int vt_h264_write_sps(VTBitWriter *bs, const VTH264SPS *sps) {
     vt_bs_write(bs, 2, 0); /* reserved_zero_2bits */
     vt_bs_write(bs, 8, sps->level_idc);
     vt_bs_write_ue(bs, sps->seq_parameter_set_id);
-    if (is_high_family(sps->profile_idc)) {
+    if (vt_h264_profile_has_chroma_info(sps->profile_idc)) {
         vt_bs_write_ue(bs, sps->chroma_format_idc);
         vt_bs_write_ue(bs, sps->bit_depth_luma_minus8);
         vt_bs_write_ue(bs, sps->bit_depth_chroma_minus8);
@@ -448,7 +428,7 @@ int vt_h264_write_pps(VTBitWriter *bs, const VTH264SPS *sps, const VTH264PPS *pp
     vt_bs_write1(bs, pps->redundant_pic_cnt_present_flag);
     if (pps->more_rbsp_data || pps->transform_8x8_mode_flag ||
         pps->second_chroma_qp_index_offset != pps->chroma_qp_index_offset) {
-        if (!is_high_family(sps->profile_idc))
+        if (!vt_h264_profile_has_chroma_info(sps->profile_idc))
             return -1; /* the tail is a High-profile extension */
         vt_bs_write1(bs, pps->transform_8x8_mode_flag);
         vt_bs_write1(bs, 0); /* pic_scaling_matrix_present_flag */
