@@ -697,6 +697,81 @@ OSStatus vt_vaapi_upload(VADisplay dpy, VASurfaceID surface, const VTEncoderFram
     return os;
 }
 
+/* ---- the VA objects of an instance -------------------------------------- */
+
+OSStatus vt_vaapi_pipe_open(VADisplay dpy, VTVaapiPipe *p, const VTVaapiEncCaps *caps,
+                            uint32_t va_rc_mode, Boolean p010, int width, int height, int n_in,
+                            int n_rec, size_t coded_size) {
+    unsigned rt = p010 ? VA_RT_FORMAT_YUV420_10 : VA_RT_FORMAT_YUV420;
+    VAConfigAttrib attrs[3];
+    VASurfaceAttrib sattr;
+    VAStatus st;
+
+    memset(p, 0, sizeof(*p));
+    if (n_in < 1 || n_in > VT_VAAPI_MAX_SURFACES || n_rec < 1 || n_rec > VT_VAAPI_MAX_SURFACES ||
+        coded_size > UINT32_MAX)
+        return kVTParameterErr;
+    memset(attrs, 0, sizeof(attrs));
+    attrs[0].type = VAConfigAttribRTFormat;
+    attrs[0].value = rt;
+    attrs[1].type = VAConfigAttribRateControl;
+    attrs[1].value = va_rc_mode;
+    attrs[2].type = VAConfigAttribEncPackedHeaders;
+    attrs[2].value =
+        VA_ENC_PACKED_HEADER_SEQUENCE | VA_ENC_PACKED_HEADER_PICTURE | VA_ENC_PACKED_HEADER_SLICE;
+    st = vaCreateConfig(dpy, caps->profile, caps->entrypoint, attrs, 3, &p->config);
+    if (st != VA_STATUS_SUCCESS)
+        return vt_vaapi_status(st, "vaCreateConfig", FALSE);
+    p->have_config = TRUE;
+
+    memset(&sattr, 0, sizeof(sattr));
+    sattr.type = VASurfaceAttribPixelFormat;
+    sattr.flags = VA_SURFACE_ATTRIB_SETTABLE;
+    sattr.value.type = VAGenericValueTypeInteger;
+    sattr.value.value.i = (int)(p010 ? VA_FOURCC_P010 : VA_FOURCC_NV12);
+    st = vaCreateSurfaces(dpy, rt, (unsigned)width, (unsigned)height, p->in, (unsigned)n_in, &sattr,
+                          1);
+    if (st != VA_STATUS_SUCCESS)
+        return vt_vaapi_status(st, "vaCreateSurfaces", FALSE);
+    st = vaCreateSurfaces(dpy, rt, (unsigned)width, (unsigned)height, p->rec, (unsigned)n_rec,
+                          &sattr, 1);
+    if (st != VA_STATUS_SUCCESS) {
+        vaDestroySurfaces(dpy, p->in, n_in);
+        return vt_vaapi_status(st, "vaCreateSurfaces", FALSE);
+    }
+    p->n_in = n_in;
+    p->n_rec = n_rec;
+    p->have_surfaces = TRUE;
+
+    st = vaCreateContext(dpy, p->config, width, height, VA_PROGRESSIVE, p->rec, n_rec, &p->context);
+    if (st != VA_STATUS_SUCCESS)
+        return vt_vaapi_status(st, "vaCreateContext", FALSE);
+    p->have_context = TRUE;
+
+    st = vaCreateBuffer(dpy, p->context, VAEncCodedBufferType, (unsigned)coded_size, 1, NULL,
+                        &p->coded);
+    if (st != VA_STATUS_SUCCESS)
+        return vt_vaapi_status(st, "vaCreateBuffer (coded)", FALSE);
+    p->have_coded = TRUE;
+    return noErr;
+}
+
+void vt_vaapi_pipe_close(VADisplay dpy, VTVaapiPipe *p) {
+    if (dpy) {
+        if (p->have_coded)
+            vaDestroyBuffer(dpy, p->coded);
+        if (p->have_context)
+            vaDestroyContext(dpy, p->context);
+        if (p->have_surfaces) {
+            vaDestroySurfaces(dpy, p->in, p->n_in);
+            vaDestroySurfaces(dpy, p->rec, p->n_rec);
+        }
+        if (p->have_config)
+            vaDestroyConfig(dpy, p->config);
+    }
+    memset(p, 0, sizeof(*p));
+}
+
 /* ---- one picture ------------------------------------------------------- */
 
 OSStatus vt_vaapi_encode_picture(VADisplay dpy, VAContextID ctx, VASurfaceID input,

@@ -166,6 +166,29 @@ OSStatus vt_vaapi_upload(VADisplay dpy, VASurfaceID surface, const VTEncoderFram
 OSStatus vt_vaapi_read_coded(VADisplay dpy, VABufferID coded, uint8_t **buf, size_t *cap,
                              size_t *size);
 
+/* The VA objects of one encoder instance: its config, input and
+ * reconstructed surfaces, context and coded buffer. */
+#define VT_VAAPI_MAX_SURFACES 8
+typedef struct VTVaapiPipe {
+    VAConfigID config;
+    VAContextID context;
+    VABufferID coded;
+    VASurfaceID in[VT_VAAPI_MAX_SURFACES], rec[VT_VAAPI_MAX_SURFACES];
+    int n_in, n_rec;
+    Boolean have_config, have_context, have_surfaces, have_coded;
+} VTVaapiPipe;
+
+/* Creates *p (zeroed first) for caps' profile and entrypoint with the rate
+ * control mode va_rc_mode, packed sequence/picture/slice headers, n_in input
+ * and n_rec reconstructed surfaces of width x height (NV12, or P010 when
+ * p010) and a coded buffer of coded_size bytes. On failure what was created
+ * stays recorded in *p for vt_vaapi_pipe_close. */
+OSStatus vt_vaapi_pipe_open(VADisplay dpy, VTVaapiPipe *p, const VTVaapiEncCaps *caps,
+                            uint32_t va_rc_mode, Boolean p010, int width, int height, int n_in,
+                            int n_rec, size_t coded_size);
+/* Destroys what *p holds (any state vt_vaapi_pipe_open left) and zeroes it. */
+void vt_vaapi_pipe_close(VADisplay dpy, VTVaapiPipe *p);
+
 /* Renders one picture: vaBeginPicture on `input`, the buffers of `list`,
  * vaEndPicture (always, so the context returns to idle), destroys the
  * buffers, waits for the surface and reads the coded data into *buf / *size

@@ -64,9 +64,12 @@
 #include "log.h"
 #include "mem.h"
 
-#define MAX_B_FRAMES       2
-#define MAX_IN_SURFACES    (MAX_B_FRAMES + 2)
-#define MAX_REC_SURFACES   4
+#define MAX_B_FRAMES     2
+#define MAX_IN_SURFACES  (MAX_B_FRAMES + 2)
+#define MAX_REC_SURFACES 4
+_Static_assert(MAX_IN_SURFACES <= VT_VAAPI_MAX_SURFACES &&
+                   MAX_REC_SURFACES <= VT_VAAPI_MAX_SURFACES,
+               "VTVaapiPipe holds the surfaces");
 #define PTS_RING           64
 #define LOG2_MAX_FRAME_NUM 8
 #define LOG2_MAX_POC_LSB   8
@@ -94,14 +97,9 @@ typedef struct VaH264Ctx {
     VTVaapiDevice *dev; /* owns disp (shared with our pools), NULL = disp is ours */
     Boolean fresh;      /* no frame since open or flush (reconfigure may reopen) */
     VTVaapiEncCaps caps;
-    VAConfigID config;
-    VAContextID context;
-    VABufferID coded;
-    VASurfaceID in_surfaces[MAX_IN_SURFACES];
+    VTVaapiPipe va; /* config, surfaces, context, coded buffer */
     Boolean in_used[MAX_IN_SURFACES];
-    VASurfaceID rec_surfaces[MAX_REC_SURFACES];
     Boolean no_derive;
-    Boolean have_config, have_context, have_surfaces, have_coded;
 
     int enc_width, enc_height, width_mbs, height_mbs;
     int b_frames;
@@ -361,19 +359,7 @@ static OSStatus build_headers(VaH264Ctx *c) {
 
 /* Releases everything c holds (not c itself). */
 static void ctx_clear(VaH264Ctx *c) {
-    VADisplay dpy = c->disp.dpy;
-    if (dpy) {
-        if (c->have_coded)
-            vaDestroyBuffer(dpy, c->coded);
-        if (c->have_context)
-            vaDestroyContext(dpy, c->context);
-        if (c->have_surfaces) {
-            vaDestroySurfaces(dpy, c->in_surfaces, MAX_IN_SURFACES);
-            vaDestroySurfaces(dpy, c->rec_surfaces, MAX_REC_SURFACES);
-        }
-        if (c->have_config)
-            vaDestroyConfig(dpy, c->config);
-    }
+    vt_vaapi_pipe_close(c->disp.dpy, &c->va);
     if (c->dev)
         vt_vaapi_device_unref(c->dev);
     else
@@ -414,52 +400,11 @@ static size_t profile_candidates(VTH264Profile p, VAProfile out[3]) {
 }
 
 static OSStatus open_va(VaH264Ctx *c) {
-    VADisplay dpy = c->disp.dpy;
-    VAConfigAttrib attrs[3];
-    VAStatus st;
-    size_t coded_size;
-
-    memset(attrs, 0, sizeof(attrs));
-    attrs[0].type = VAConfigAttribRTFormat;
-    attrs[0].value = VA_RT_FORMAT_YUV420;
-    attrs[1].type = VAConfigAttribRateControl;
-    attrs[1].value = vt_vaapi_rc_mode(c->rate.rc)->va_mode;
-    attrs[2].type = VAConfigAttribEncPackedHeaders;
-    attrs[2].value =
-        VA_ENC_PACKED_HEADER_SEQUENCE | VA_ENC_PACKED_HEADER_PICTURE | VA_ENC_PACKED_HEADER_SLICE;
-    st = vaCreateConfig(dpy, c->caps.profile, c->caps.entrypoint, attrs, 3, &c->config);
-    if (st != VA_STATUS_SUCCESS)
-        return vt_vaapi_status(st, "vaCreateConfig", FALSE);
-    c->have_config = TRUE;
-
-    st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, (unsigned)c->enc_width, (unsigned)c->enc_height,
-                          c->in_surfaces, MAX_IN_SURFACES, NULL, 0);
-    if (st != VA_STATUS_SUCCESS)
-        return vt_vaapi_status(st, "vaCreateSurfaces", FALSE);
-    st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, (unsigned)c->enc_width, (unsigned)c->enc_height,
-                          c->rec_surfaces, MAX_REC_SURFACES, NULL, 0);
-    if (st != VA_STATUS_SUCCESS) {
-        vaDestroySurfaces(dpy, c->in_surfaces, MAX_IN_SURFACES);
-        return vt_vaapi_status(st, "vaCreateSurfaces", FALSE);
-    }
-    c->have_surfaces = TRUE;
-
-    st = vaCreateContext(dpy, c->config, c->enc_width, c->enc_height, VA_PROGRESSIVE,
-                         c->rec_surfaces, MAX_REC_SURFACES, &c->context);
-    if (st != VA_STATUS_SUCCESS)
-        return vt_vaapi_status(st, "vaCreateContext", FALSE);
-    c->have_context = TRUE;
-
     /* room for a picture of uncompressed macroblocks plus headers */
-    coded_size = (size_t)c->width_mbs * (size_t)c->height_mbs * 400 + 65536;
-    if (coded_size > UINT32_MAX)
-        return kVTParameterErr;
-    st = vaCreateBuffer(dpy, c->context, VAEncCodedBufferType, (unsigned)coded_size, 1, NULL,
-                        &c->coded);
-    if (st != VA_STATUS_SUCCESS)
-        return vt_vaapi_status(st, "vaCreateBuffer (coded)", FALSE);
-    c->have_coded = TRUE;
-    return noErr;
+    size_t coded_size = (size_t)c->width_mbs * (size_t)c->height_mbs * 400 + 65536;
+    return vt_vaapi_pipe_open(c->disp.dpy, &c->va, &c->caps, vt_vaapi_rc_mode(c->rate.rc)->va_mode,
+                              FALSE, c->enc_width, c->enc_height, MAX_IN_SURFACES, MAX_REC_SURFACES,
+                              coded_size);
 }
 
 /* Creates an encoder instance on dev's display (NULL: opens a display). */
@@ -683,9 +628,9 @@ static VASurfaceID free_rec_surface(const VaH264Ctx *c) {
     for (int i = 0; i < MAX_REC_SURFACES; i++) {
         Boolean used = FALSE;
         for (int k = 0; k < c->n_dpb; k++)
-            used |= c->dpb[k].surface == c->rec_surfaces[i];
+            used |= c->dpb[k].surface == c->va.rec[i];
         if (!used)
-            return c->rec_surfaces[i];
+            return c->va.rec[i];
     }
     return VA_INVALID_SURFACE;
 }
@@ -781,11 +726,11 @@ static OSStatus encode_picture(VaH264Ctx *c, const VaFrame *f, PicType type) {
         seq.sar_height = s->vui.sar_height;
         seq.num_units_in_tick = s->vui.num_units_in_tick;
         seq.time_scale = s->vui.time_scale;
-        st = vt_vaapi_add_buffer(dpy, c->context, &bl, VAEncSequenceParameterBufferType, &seq,
+        st = vt_vaapi_add_buffer(dpy, c->va.context, &bl, VAEncSequenceParameterBufferType, &seq,
                                  sizeof(seq));
     }
     if (st == noErr && (type == PIC_IDR || c->rc_dirty)) {
-        st = vt_vaapi_add_rate_params(dpy, c->context, &bl, &c->rate);
+        st = vt_vaapi_add_rate_params(dpy, c->va.context, &bl, &c->rate);
         if (st == noErr)
             c->rc_dirty = FALSE;
     }
@@ -802,7 +747,7 @@ static OSStatus encode_picture(VaH264Ctx *c, const VaFrame *f, PicType type) {
         else
             invalid_pic(&pic.ReferenceFrames[i]);
     }
-    pic.coded_buf = c->coded;
+    pic.coded_buf = c->va.coded;
     pic.pic_parameter_set_id = c->pps.pic_parameter_set_id;
     pic.seq_parameter_set_id = c->sps.seq_parameter_set_id;
     pic.frame_num = (uint16_t)frame_num;
@@ -818,13 +763,13 @@ static OSStatus encode_picture(VaH264Ctx *c, const VaFrame *f, PicType type) {
     pic.pic_fields.bits.deblocking_filter_control_present_flag =
         c->pps.deblocking_filter_control_present_flag;
     if (st == noErr)
-        st = vt_vaapi_add_buffer(dpy, c->context, &bl, VAEncPictureParameterBufferType, &pic,
+        st = vt_vaapi_add_buffer(dpy, c->va.context, &bl, VAEncPictureParameterBufferType, &pic,
                                  sizeof(pic));
     if (st == noErr && type == PIC_IDR) {
-        st = vt_vaapi_add_packed(dpy, c->context, &bl, VAEncPackedHeaderSequence, c->sps_nal,
+        st = vt_vaapi_add_packed(dpy, c->va.context, &bl, VAEncPackedHeaderSequence, c->sps_nal,
                                  c->sps_nal_size * 8);
         if (st == noErr)
-            st = vt_vaapi_add_packed(dpy, c->context, &bl, VAEncPackedHeaderPicture, c->pps_nal,
+            st = vt_vaapi_add_packed(dpy, c->va.context, &bl, VAEncPackedHeaderPicture, c->pps_nal,
                                      c->pps_nal_size * 8);
     }
 
@@ -852,7 +797,7 @@ static OSStatus encode_picture(VaH264Ctx *c, const VaFrame *f, PicType type) {
         n = vt_h264_nal_write(nal, sizeof(nal), 1, sh.nal_ref_idc, sh.nal_unit_type, rbsp, bs.bits);
         /* exact length: the last byte holds bits % 8 header bits */
         size_t bits = n * 8 - (bs.bits % 8 ? 8 - bs.bits % 8 : 0);
-        st = n ? vt_vaapi_add_packed(dpy, c->context, &bl, VAEncPackedHeaderSlice, nal, bits)
+        st = n ? vt_vaapi_add_packed(dpy, c->va.context, &bl, VAEncPackedHeaderSlice, nal, bits)
                : kVTVideoEncoderMalfunctionErr;
     }
 
@@ -879,11 +824,11 @@ static OSStatus encode_picture(VaH264Ctx *c, const VaFrame *f, PicType type) {
     slice.slice_qp_delta = sh.slice_qp_delta;
     slice.disable_deblocking_filter_idc = sh.disable_deblocking_filter_idc;
     if (st == noErr)
-        st = vt_vaapi_add_buffer(dpy, c->context, &bl, VAEncSliceParameterBufferType, &slice,
+        st = vt_vaapi_add_buffer(dpy, c->va.context, &bl, VAEncSliceParameterBufferType, &slice,
                                  sizeof(slice));
 
     if (st == noErr)
-        st = vt_vaapi_encode_picture(dpy, c->context, input, &bl, c->coded, &c->coded_data,
+        st = vt_vaapi_encode_picture(dpy, c->va.context, input, &bl, c->va.coded, &c->coded_data,
                                      &c->coded_cap, &size);
     else
         vt_vaapi_destroy_buffers(dpy, &bl);
@@ -1028,12 +973,12 @@ static OSStatus vaapi_h264_encode(void *ctx, const VTEncoderFrame *in) {
             vt_error("vaapi: no free input surface");
             return kVTVideoEncoderMalfunctionErr;
         }
-        st = vt_vaapi_upload(c->disp.dpy, c->in_surfaces[slot], in, c->enc_width, c->enc_height,
-                             FALSE, &c->no_derive);
+        st = vt_vaapi_upload(c->disp.dpy, c->va.in[slot], in, c->enc_width, c->enc_height, FALSE,
+                             &c->no_derive);
         if (st != noErr)
             return st == kVTAllocationFailedErr ? st : kVTVideoEncoderMalfunctionErr;
         c->in_used[slot] = TRUE;
-        f.input = c->in_surfaces[slot];
+        f.input = c->va.in[slot];
     }
     f.surface = slot;
     f.pts = in->pts;

@@ -54,7 +54,9 @@
 
 #define N_IN_SURFACES  2
 #define N_REC_SURFACES 3
-#define PTS_RING       64
+_Static_assert(N_IN_SURFACES <= VT_VAAPI_MAX_SURFACES && N_REC_SURFACES <= VT_VAAPI_MAX_SURFACES,
+               "VTVaapiPipe holds the surfaces");
+#define PTS_RING 64
 
 typedef enum PicType { PIC_IDR, PIC_P } PicType;
 
@@ -72,14 +74,9 @@ typedef struct HevcCtx {
     VTVaapiDevice *dev; /* owns disp (shared with our pools), NULL = disp is ours */
     Boolean fresh;      /* no frame since open or flush (reconfigure may reopen) */
     VTVaapiEncCaps caps;
-    VAConfigID config;
-    VAContextID context;
-    VABufferID coded;
-    VASurfaceID in_surfaces[N_IN_SURFACES];
+    VTVaapiPipe va; /* config, surfaces, context, coded buffer */
     Boolean in_used[N_IN_SURFACES];
-    VASurfaceID rec_surfaces[N_REC_SURFACES];
     Boolean no_derive, ten_bit;
-    Boolean have_config, have_context, have_surfaces, have_coded;
 
     int enc_width, enc_height; /* surfaces (16-aligned) */
     unsigned ctb_log2, ctus;
@@ -337,19 +334,7 @@ static OSStatus build_headers(HevcCtx *c) {
 
 /* Releases everything c holds (not c itself). */
 static void ctx_clear(HevcCtx *c) {
-    VADisplay dpy = c->disp.dpy;
-    if (dpy) {
-        if (c->have_coded)
-            vaDestroyBuffer(dpy, c->coded);
-        if (c->have_context)
-            vaDestroyContext(dpy, c->context);
-        if (c->have_surfaces) {
-            vaDestroySurfaces(dpy, c->in_surfaces, N_IN_SURFACES);
-            vaDestroySurfaces(dpy, c->rec_surfaces, N_REC_SURFACES);
-        }
-        if (c->have_config)
-            vaDestroyConfig(dpy, c->config);
-    }
+    vt_vaapi_pipe_close(c->disp.dpy, &c->va);
     if (c->dev)
         vt_vaapi_device_unref(c->dev);
     else
@@ -364,59 +349,11 @@ static void ctx_free(HevcCtx *c) {
 }
 
 static OSStatus open_va(HevcCtx *c) {
-    VADisplay dpy = c->disp.dpy;
-    VAConfigAttrib attrs[3];
-    VASurfaceAttrib sattr;
-    unsigned rt = c->ten_bit ? VA_RT_FORMAT_YUV420_10 : VA_RT_FORMAT_YUV420;
-    VAStatus st;
-    size_t coded_size;
-
-    memset(attrs, 0, sizeof(attrs));
-    attrs[0].type = VAConfigAttribRTFormat;
-    attrs[0].value = rt;
-    attrs[1].type = VAConfigAttribRateControl;
-    attrs[1].value = vt_vaapi_rc_mode(c->rate.rc)->va_mode;
-    attrs[2].type = VAConfigAttribEncPackedHeaders;
-    attrs[2].value =
-        VA_ENC_PACKED_HEADER_SEQUENCE | VA_ENC_PACKED_HEADER_PICTURE | VA_ENC_PACKED_HEADER_SLICE;
-    st = vaCreateConfig(dpy, c->caps.profile, c->caps.entrypoint, attrs, 3, &c->config);
-    if (st != VA_STATUS_SUCCESS)
-        return vt_vaapi_status(st, "vaCreateConfig", FALSE);
-    c->have_config = TRUE;
-
-    memset(&sattr, 0, sizeof(sattr));
-    sattr.type = VASurfaceAttribPixelFormat;
-    sattr.flags = VA_SURFACE_ATTRIB_SETTABLE;
-    sattr.value.type = VAGenericValueTypeInteger;
-    sattr.value.value.i = (int)(c->ten_bit ? VA_FOURCC_P010 : VA_FOURCC_NV12);
-    st = vaCreateSurfaces(dpy, rt, (unsigned)c->enc_width, (unsigned)c->enc_height, c->in_surfaces,
-                          N_IN_SURFACES, &sattr, 1);
-    if (st != VA_STATUS_SUCCESS)
-        return vt_vaapi_status(st, "vaCreateSurfaces", FALSE);
-    st = vaCreateSurfaces(dpy, rt, (unsigned)c->enc_width, (unsigned)c->enc_height, c->rec_surfaces,
-                          N_REC_SURFACES, &sattr, 1);
-    if (st != VA_STATUS_SUCCESS) {
-        vaDestroySurfaces(dpy, c->in_surfaces, N_IN_SURFACES);
-        return vt_vaapi_status(st, "vaCreateSurfaces", FALSE);
-    }
-    c->have_surfaces = TRUE;
-
-    st = vaCreateContext(dpy, c->config, c->enc_width, c->enc_height, VA_PROGRESSIVE,
-                         c->rec_surfaces, N_REC_SURFACES, &c->context);
-    if (st != VA_STATUS_SUCCESS)
-        return vt_vaapi_status(st, "vaCreateContext", FALSE);
-    c->have_context = TRUE;
-
     /* room for a picture of uncompressed samples plus headers */
-    coded_size = (size_t)c->enc_width * (size_t)c->enc_height * (c->ten_bit ? 4 : 2) + 65536;
-    if (coded_size > UINT32_MAX)
-        return kVTParameterErr;
-    st = vaCreateBuffer(dpy, c->context, VAEncCodedBufferType, (unsigned)coded_size, 1, NULL,
-                        &c->coded);
-    if (st != VA_STATUS_SUCCESS)
-        return vt_vaapi_status(st, "vaCreateBuffer (coded)", FALSE);
-    c->have_coded = TRUE;
-    return noErr;
+    size_t coded_size = (size_t)c->enc_width * (size_t)c->enc_height * (c->ten_bit ? 4 : 2) + 65536;
+    return vt_vaapi_pipe_open(c->disp.dpy, &c->va, &c->caps, vt_vaapi_rc_mode(c->rate.rc)->va_mode,
+                              c->ten_bit, c->enc_width, c->enc_height, N_IN_SURFACES,
+                              N_REC_SURFACES, coded_size);
 }
 
 static const char *config_device(const VTEncoderConfig *cfg) {
@@ -619,8 +556,8 @@ static void invalid_pic(VAPictureHEVC *p) {
 
 static VASurfaceID free_rec_surface(const HevcCtx *c) {
     for (int i = 0; i < N_REC_SURFACES; i++) {
-        if (!c->have_ref || c->rec_surfaces[i] != c->ref_surface)
-            return c->rec_surfaces[i];
+        if (!c->have_ref || c->va.rec[i] != c->ref_surface)
+            return c->va.rec[i];
     }
     return VA_INVALID_SURFACE;
 }
@@ -681,8 +618,8 @@ static OSStatus add_sequence(HevcCtx *c, VTVaapiBufList *bl) {
     seq.sar_height = s->vui.sar_height;
     seq.vui_num_units_in_tick = s->vui.num_units_in_tick;
     seq.vui_time_scale = s->vui.time_scale;
-    return vt_vaapi_add_buffer(c->disp.dpy, c->context, bl, VAEncSequenceParameterBufferType, &seq,
-                               sizeof(seq));
+    return vt_vaapi_add_buffer(c->disp.dpy, c->va.context, bl, VAEncSequenceParameterBufferType,
+                               &seq, sizeof(seq));
 }
 
 static OSStatus encode_picture(HevcCtx *c, const HevcFrame *f, PicType type) {
@@ -715,7 +652,7 @@ static OSStatus encode_picture(HevcCtx *c, const HevcFrame *f, PicType type) {
     if (type == PIC_IDR)
         st = add_sequence(c, &bl);
     if (st == noErr && (type == PIC_IDR || c->rc_dirty)) {
-        st = vt_vaapi_add_rate_params(dpy, c->context, &bl, &c->rate);
+        st = vt_vaapi_add_rate_params(dpy, c->va.context, &bl, &c->rate);
         if (st == noErr)
             c->rc_dirty = FALSE;
     }
@@ -754,7 +691,7 @@ static OSStatus encode_picture(HevcCtx *c, const HevcFrame *f, PicType type) {
         pic.reference_frames[0].pic_order_cnt = c->ref_poc;
         pic.reference_frames[0].flags = 0;
     }
-    pic.coded_buf = c->coded;
+    pic.coded_buf = c->va.coded;
     pic.collocated_ref_pic_index = type == PIC_P ? 0 : 0xff;
     pic.last_picture = 0;
     pic.pic_init_qp = (uint8_t)(26 + c->pps.init_qp_minus26);
@@ -777,21 +714,21 @@ static OSStatus encode_picture(HevcCtx *c, const HevcFrame *f, PicType type) {
     pic.pic_fields.bits.pps_loop_filter_across_slices_enabled_flag =
         c->pps.loop_filter_across_slices_enabled_flag;
     if (st == noErr)
-        st = vt_vaapi_add_buffer(dpy, c->context, &bl, VAEncPictureParameterBufferType, &pic,
+        st = vt_vaapi_add_buffer(dpy, c->va.context, &bl, VAEncPictureParameterBufferType, &pic,
                                  sizeof(pic));
     if (st == noErr && type == PIC_IDR) {
-        st = vt_vaapi_add_packed(dpy, c->context, &bl, VAEncPackedHeaderSequence, c->vps_nal,
+        st = vt_vaapi_add_packed(dpy, c->va.context, &bl, VAEncPackedHeaderSequence, c->vps_nal,
                                  c->vps_nal_size * 8);
         if (st == noErr)
-            st = vt_vaapi_add_packed(dpy, c->context, &bl, VAEncPackedHeaderSequence, c->sps_nal,
+            st = vt_vaapi_add_packed(dpy, c->va.context, &bl, VAEncPackedHeaderSequence, c->sps_nal,
                                      c->sps_nal_size * 8);
         if (st == noErr)
-            st = vt_vaapi_add_packed(dpy, c->context, &bl, VAEncPackedHeaderPicture, c->pps_nal,
+            st = vt_vaapi_add_packed(dpy, c->va.context, &bl, VAEncPackedHeaderPicture, c->pps_nal,
                                      c->pps_nal_size * 8);
     }
     if (st == noErr) {
         n = vt_h265_nal_write(nal, sizeof(nal), 1, sh.nal_unit_type, rbsp, vt_bs_bytes(&bs));
-        st = n ? vt_vaapi_add_packed(dpy, c->context, &bl, VAEncPackedHeaderSlice, nal, n * 8)
+        st = n ? vt_vaapi_add_packed(dpy, c->va.context, &bl, VAEncPackedHeaderSlice, nal, n * 8)
                : kVTVideoEncoderMalfunctionErr;
     }
 
@@ -821,11 +758,11 @@ static OSStatus encode_picture(HevcCtx *c, const HevcFrame *f, PicType type) {
         sh.slice_loop_filter_across_slices_enabled_flag;
     slice.slice_fields.bits.collocated_from_l0_flag = sh.collocated_from_l0_flag;
     if (st == noErr)
-        st = vt_vaapi_add_buffer(dpy, c->context, &bl, VAEncSliceParameterBufferType, &slice,
+        st = vt_vaapi_add_buffer(dpy, c->va.context, &bl, VAEncSliceParameterBufferType, &slice,
                                  sizeof(slice));
 
     if (st == noErr)
-        st = vt_vaapi_encode_picture(dpy, c->context, input, &bl, c->coded, &c->coded_data,
+        st = vt_vaapi_encode_picture(dpy, c->va.context, input, &bl, c->va.coded, &c->coded_data,
                                      &c->coded_cap, &size);
     else
         vt_vaapi_destroy_buffers(dpy, &bl);
@@ -883,11 +820,11 @@ static OSStatus vaapi_hevc_encode(void *ctx, const VTEncoderFrame *in) {
         }
         if (slot < 0)
             return kVTVideoEncoderMalfunctionErr;
-        st = vt_vaapi_upload(c->disp.dpy, c->in_surfaces[slot], in, c->enc_width, c->enc_height,
+        st = vt_vaapi_upload(c->disp.dpy, c->va.in[slot], in, c->enc_width, c->enc_height,
                              c->ten_bit, &c->no_derive);
         if (st != noErr)
             return st == kVTAllocationFailedErr ? st : kVTVideoEncoderMalfunctionErr;
-        f.input = c->in_surfaces[slot];
+        f.input = c->va.in[slot];
     }
     f.surface = slot;
     f.pts = in->pts;
